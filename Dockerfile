@@ -1,0 +1,25 @@
+# Production image: front-end packages from npm at build time, then the Django app.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.base
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 diemcau
+WORKDIR /app
+COPY pyproject.toml ./
+COPY config ./config
+COPY directory ./directory
+COPY training ./training
+COPY events ./events
+COPY attendance ./attendance
+RUN pip install --no-cache-dir .
+COPY . .
+COPY --from=assets /build/node_modules ./node_modules
+RUN SECRET_KEY=build python manage.py collectstatic --noinput \
+    && mkdir -p /app/var /srv/media && chown -R diemcau /app/var /srv/media
+USER diemcau
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]

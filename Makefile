@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BENCH ?=
+
+.PHONY: run test lint format install migrate demo bench messages clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "DiemCau is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+	@echo ""
+	DEBUG=1 $(BIN)/honcho start -f Procfile.dev
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench $(BENCH)
+
+messages: install
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=node_modules --ignore=.venv
+	$(BIN)/python manage.py compilemessages -l vi --ignore=node_modules --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3* var/celery-broker var/celerybeat-schedule*

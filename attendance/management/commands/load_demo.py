@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from directory.demo import DEMO_PASSWORD, load_demo_directory
+from events.demo import load_demo_points
+
+
+class Command(BaseCommand):
+    help = "Load the demo built from the seeds, with one login per role (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        directory = load_demo_directory()
+        points = load_demo_points(directory)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(points)} bridge points."))
+        self.stdout.write(
+            "\n".join(
+                [
+                    "Demo logins (password for staff: " + DEMO_PASSWORD + "):",
+                    "  admin      system administrator (Django admin)",
+                    "  bonoivu    national organiser, Vụ CCHC, Bộ Nội vụ",
+                    "  vinhphuc   provincial organiser, Sở Nội vụ Vĩnh Phúc",
+                    "  songlo     coordinator of the Sông Lô district point",
+                    f"  attendee   ask for a sign-in link at /accounts/link/ with "
+                    f"{directory.attendee_email}; the worker prints the e-mail",
+                ]
+            )
+        )

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from directory import views as directory_views
+
+from .api import api
+
+admin.site.site_header = "DiemCau"
+admin.site.site_title = "DiemCau"
+
+urlpatterns = [
+    path("", directory_views.home, name="home"),
+    path("directory/", include("directory.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/link/", directory_views.sign_in_link_request, name="sign_in_link_request"),
+    path("accounts/link/sign-in/", directory_views.sign_in_link, name="sign_in_link"),
+]

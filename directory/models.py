@@ -1,0 +1,258 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AdministrativeUnit(models.Model):
+    """A node of the administrative tree: nation, province, [district,] commune.
+
+    The tree has any depth, so the pre-2025 three tiers and today's two both fit. A unit
+    that was merged away keeps its row with `valid_until`, so old sessions keep their points.
+    """
+
+    class Level(models.TextChoices):
+        NATION = "nation", _("Nation")
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+        COMMUNE = "commune", _("Commune")
+
+    code = models.CharField(_("official code"), max_length=16)
+    name = models.CharField(_("name"), max_length=200)
+    division_type = models.CharField(
+        _("division type"), max_length=50, blank=True, help_text=_("e.g. tỉnh, phường, xã")
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Materialised path of primary keys ("/1/27/3105/"): a whole subtree is one indexed
+    # prefix match, which scope checks and roll-ups over 3,000+ units rely on.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["depth", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "code"],
+                condition=Q(valid_until__isnull=True),
+                name="directory_unit_current_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["level", "code", "valid_until"],
+                condition=Q(valid_until__isnull=False),
+                name="directory_unit_past_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="directory_unit_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="nation") | Q(parent__isnull=False),
+                name="directory_unit_only_nation_is_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: date) -> bool:
+        started = self.valid_from is None or self.valid_from <= day
+        not_ended = self.valid_until is None or day <= self.valid_until
+        return started and not_ended
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+
+class Agency(models.Model):
+    """An agency or unit (cơ quan, đơn vị) that sends civil servants to training."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry or central agency")
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+        SPECIALISED = "specialised", _("Specialised agency")
+        PUBLIC_SERVICE = "public_service", _("Public service unit")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind, default=Kind.SPECIALISED)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="directory_agency_name_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A civil servant (cán bộ, công chức, viên chức) who can be invited to training."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="people"
+    )
+    # Stored lower-cased by the services, so uniqueness is case-insensitive.
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="vi"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="directory_person_email_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="directory_person_phone_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="directory_person_reachable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()
+        self.phone = self.phone.strip()
+
+
+class RoleAssignment(models.Model):
+    """A staff role with the part of the tree it reaches.
+
+    An organiser with no unit is national; otherwise the unit's subtree is their scope (a
+    provincial Sở Nội vụ). A coordinator's unit is the one their bridge points stand in.
+    """
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("Organiser")
+        COORDINATOR = "coordinator", _("Bridge-point coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        help_text=_("Leave empty for a national organiser."),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], name="directory_role_unique_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(unit__isnull=True),
+                name="directory_role_unique_national",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="organiser") | Q(unit__isnull=False),
+                name="directory_role_coordinator_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id else _("nationwide")
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class ImportRecord(models.Model):
+    """Who imported which file into the directory, and what it changed."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", _("People")
+        UNITS = "units", _("Administrative units")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    file_name = models.CharField(_("file name"), max_length=255)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    row_count = models.PositiveIntegerField(_("rows"))
+    created_count = models.PositiveIntegerField(_("created"))
+    updated_count = models.PositiveIntegerField(_("updated"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"

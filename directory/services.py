@@ -1,0 +1,686 @@
+"""Every change to the directory goes through these functions."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from sesame.utils import get_query_string
+from vietnam_provinces import Province, Ward
+
+from .models import AdministrativeUnit, Agency, ImportRecord, Person, RoleAssignment
+from .selectors import Scope, scope_for, valid_on_q
+from .spreadsheets import RowError, TableRejected, read_table
+
+Level = AdministrativeUnit.Level
+
+# The two-tier list published by vietnam-provinces took effect on this day.
+CURRENT_LIST_VALID_FROM = date(2025, 7, 1)
+NATION_CODE = "VN"
+LEVEL_DEPTH = {Level.NATION: 0, Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3}
+
+
+# --- The administrative tree -------------------------------------------------------------
+
+
+def _place(unit: AdministrativeUnit, parent: AdministrativeUnit | None) -> None:
+    unit.parent = parent
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.depth = parent.depth + 1 if parent else 0
+
+
+def _save_new_units(units: list[AdministrativeUnit], parents: list[AdministrativeUnit]) -> None:
+    """Insert units in two statements: the rows, then their paths (which need the keys)."""
+    for unit, parent in zip(units, parents, strict=True):
+        unit.parent, unit.path = parent, "/"
+    created = AdministrativeUnit.objects.bulk_create(units)
+    for unit, parent in zip(created, parents, strict=True):
+        _place(unit, parent)
+    AdministrativeUnit.objects.bulk_update(created, ["path", "depth"], batch_size=1000)
+
+
+def _ensure_nation() -> AdministrativeUnit:
+    nation = AdministrativeUnit.objects.filter(
+        level=Level.NATION, code=NATION_CODE, valid_until__isnull=True
+    ).first()
+    if nation is None:
+        nation = AdministrativeUnit(
+            level=Level.NATION, code=NATION_CODE, name="Việt Nam", division_type="quốc gia"
+        )
+        _save_new_units([nation], [None])
+    return nation
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def seed_current_units() -> SeedResult:
+    """Bring today's official provinces and communes in; idempotent, a fixed query count."""
+    nation = _ensure_nation()
+    created = updated = 0
+
+    def upsert(level: str, entries: list[tuple[str, str, str, AdministrativeUnit]]) -> None:
+        nonlocal created, updated
+        existing = {
+            unit.code: unit
+            for unit in AdministrativeUnit.objects.filter(level=level, valid_until__isnull=True)
+        }
+        new_units, new_parents, changed = [], [], []
+        for code, name, division_type, parent in entries:
+            unit = existing.get(code)
+            if unit is None:
+                new_units.append(
+                    AdministrativeUnit(
+                        level=level,
+                        code=code,
+                        name=name,
+                        division_type=division_type,
+                        valid_from=CURRENT_LIST_VALID_FROM,
+                    )
+                )
+                new_parents.append(parent)
+            elif (unit.name, unit.division_type, unit.parent_id) != (
+                name,
+                division_type,
+                parent.pk,
+            ):
+                unit.name, unit.division_type = name, division_type
+                _place(unit, parent)
+                changed.append(unit)
+        _save_new_units(new_units, new_parents)
+        AdministrativeUnit.objects.bulk_update(
+            changed, ["name", "division_type", "parent", "path", "depth"], batch_size=1000
+        )
+        created += len(new_units)
+        updated += len(changed)
+
+    upsert(
+        Level.PROVINCE,
+        [
+            (f"{p.code.value:02d}", p.name, p.division_type.value, nation)
+            for p in Province.iter_all()
+        ],
+    )
+    provinces = {
+        unit.code: unit
+        for unit in AdministrativeUnit.objects.filter(
+            level=Level.PROVINCE, valid_until__isnull=True
+        )
+    }
+    upsert(
+        Level.COMMUNE,
+        [
+            (
+                f"{w.code.value:05d}",
+                w.name,
+                w.division_type.value,
+                provinces[f"{w.province_code.value:02d}"],
+            )
+            for w in Ward.iter_all()
+        ],
+    )
+    return SeedResult(created=created, updated=updated)
+
+
+# --- Imports ------------------------------------------------------------------------------
+
+UNIT_COLUMNS = {
+    "level": ("Cấp", "level"),
+    "code": ("Mã", "code", "mã đơn vị"),
+    "name": ("Tên", "name", "tên đơn vị"),
+    "division_type": ("Loại", "division type", "division_type", "loại đơn vị"),
+    "parent_code": ("Mã đơn vị cấp trên", "parent code", "parent_code", "mã cấp trên"),
+    "valid_from": ("Hiệu lực từ", "valid from", "valid_from"),
+    "valid_until": ("Hiệu lực đến", "valid until", "valid_until"),
+}
+LEVEL_ALIASES = {
+    "tỉnh": Level.PROVINCE,
+    "cấp tỉnh": Level.PROVINCE,
+    "province": Level.PROVINCE,
+    "huyện": Level.DISTRICT,
+    "cấp huyện": Level.DISTRICT,
+    "district": Level.DISTRICT,
+    "xã": Level.COMMUNE,
+    "cấp xã": Level.COMMUNE,
+    "commune": Level.COMMUNE,
+}
+DATE_FORMATS = (r"^(\d{4})-(\d{2})-(\d{2})$", r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _parse_date(text: str) -> date:
+    for position, pattern in enumerate(DATE_FORMATS):
+        match = re.match(pattern, text)
+        if match:
+            parts = [int(part) for part in match.groups()]
+            year, month, day = parts if position == 0 else parts[::-1]
+            return date(year, month, day)
+    raise ValueError(text)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    created: int
+    updated: int
+    agencies_created: int = 0
+
+
+@dataclass
+class _UnitRow:
+    number: int
+    level: str
+    code: str
+    name: str
+    division_type: str
+    parent_code: str
+    valid_from: date | None
+    valid_until: date | None
+    parent: "AdministrativeUnit | _UnitRow | None" = None
+    unit: AdministrativeUnit | None = None
+
+    @property
+    def reference_day(self) -> date:
+        return self.valid_until or self.valid_from or timezone.localdate()
+
+
+def _require_organiser(scope: Scope) -> None:
+    if not scope.is_organiser:
+        raise PermissionDenied(_("Only organisers can import into the directory."))
+
+
+def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> ImportResult:
+    """Import a unit tree (e.g. the pre-2025 districts); all rows or none, keyed by code."""
+    scope = scope_for(actor)
+    _require_organiser(scope)
+    table = read_table(
+        name=file_name,
+        content=content,
+        columns=UNIT_COLUMNS,
+        required={"level", "code", "name"},
+    )
+    errors: list[RowError] = []
+    rows: list[_UnitRow] = []
+    for number, values in table.rows:
+        row_errors = len(errors)
+        level = LEVEL_ALIASES.get(values.get("level", "").lower())
+        if level is None:
+            errors.append(RowError(number, "Cấp", _("Use tỉnh, huyện or xã.")))
+        if not values.get("code"):
+            errors.append(RowError(number, "Mã", _("The code is required.")))
+        if not values.get("name"):
+            errors.append(RowError(number, "Tên", _("The name is required.")))
+        dates: dict[str, date | None] = {}
+        for key, header in (("valid_from", "Hiệu lực từ"), ("valid_until", "Hiệu lực đến")):
+            text = values.get(key, "")
+            try:
+                dates[key] = _parse_date(text) if text else None
+            except ValueError:
+                errors.append(
+                    RowError(number, header, _("Write the date as dd/mm/yyyy or yyyy-mm-dd."))
+                )
+        if (
+            dates.get("valid_from")
+            and dates.get("valid_until")
+            and dates["valid_from"] > dates["valid_until"]
+        ):
+            errors.append(RowError(number, "Hiệu lực đến", _("Ends before it starts.")))
+        if level != Level.PROVINCE and level is not None and not values.get("parent_code"):
+            errors.append(
+                RowError(number, "Mã đơn vị cấp trên", _("A district or commune needs a parent."))
+            )
+        if len(errors) == row_errors:
+            rows.append(
+                _UnitRow(
+                    number=number,
+                    level=level,
+                    code=values["code"],
+                    name=values["name"],
+                    division_type=values.get("division_type", ""),
+                    parent_code=values.get("parent_code", ""),
+                    valid_from=dates.get("valid_from"),
+                    valid_until=dates.get("valid_until"),
+                )
+            )
+
+    seen: dict[tuple[str, str, date | None], int] = {}
+    for row in rows:
+        key = (row.level, row.code, row.valid_until)
+        if key in seen:
+            errors.append(
+                RowError(row.number, "Mã", _("Repeats row %(row)s.") % {"row": seen[key]})
+            )
+        seen.setdefault(key, row.number)
+
+    nation = _ensure_nation()
+    rows_by_code: dict[str, list[_UnitRow]] = defaultdict(list)
+    for row in rows:
+        rows_by_code[row.code].append(row)
+    units_by_code: dict[str, list[AdministrativeUnit]] = defaultdict(list)
+    parent_codes = {row.parent_code for row in rows if row.parent_code}
+    for unit in AdministrativeUnit.objects.filter(code__in=parent_codes).exclude(
+        level=Level.COMMUNE
+    ):
+        units_by_code[unit.code].append(unit)
+    for row in rows:
+        if row.level == Level.PROVINCE:
+            row.parent = nation
+            if not scope.national:
+                errors.append(
+                    RowError(row.number, "Cấp", _("Only a national organiser can add provinces."))
+                )
+            continue
+        depth = LEVEL_DEPTH[row.level]
+        in_file = [
+            other
+            for other in rows_by_code.get(row.parent_code, ())
+            if LEVEL_DEPTH[other.level] < depth and _overlaps(other, row.reference_day)
+        ]
+        in_db = [
+            unit
+            for unit in units_by_code.get(row.parent_code, ())
+            if unit.depth < depth and unit.is_valid_on(row.reference_day)
+        ]
+        candidates = in_file or in_db
+        if len(candidates) != 1:
+            errors.append(
+                RowError(
+                    row.number,
+                    "Mã đơn vị cấp trên",
+                    _("No unit with this code existed on %(day)s.")
+                    % {"day": row.reference_day.strftime("%d/%m/%Y")}
+                    if not candidates
+                    else _("Several units have this code; give the validity dates."),
+                )
+            )
+            continue
+        row.parent = candidates[0]
+        if isinstance(row.parent, AdministrativeUnit) and not scope.covers_unit(row.parent):
+            errors.append(
+                RowError(row.number, "Mã đơn vị cấp trên", _("This unit is outside your scope."))
+            )
+    if errors:
+        raise TableRejected(errors)
+    return _save_unit_rows(actor=actor, file_name=file_name, rows=rows)
+
+
+def _overlaps(row: _UnitRow, day: date) -> bool:
+    return (row.valid_from is None or row.valid_from <= day) and (
+        row.valid_until is None or day <= row.valid_until
+    )
+
+
+@transaction.atomic
+def _save_unit_rows(
+    *, actor: AbstractBaseUser, file_name: str, rows: list[_UnitRow]
+) -> ImportResult:
+    existing = {
+        (unit.level, unit.code, unit.valid_until): unit
+        for unit in AdministrativeUnit.objects.filter(code__in={row.code for row in rows})
+    }
+    created = updated = 0
+    for depth in sorted({LEVEL_DEPTH[row.level] for row in rows}):
+        new_units, new_parents, changed = [], [], []
+        for row in (row for row in rows if LEVEL_DEPTH[row.level] == depth):
+            parent = row.parent.unit if isinstance(row.parent, _UnitRow) else row.parent
+            unit = existing.get((row.level, row.code, row.valid_until))
+            if unit is None:
+                unit = AdministrativeUnit(
+                    level=row.level,
+                    code=row.code,
+                    name=row.name,
+                    division_type=row.division_type,
+                    valid_from=row.valid_from,
+                    valid_until=row.valid_until,
+                )
+                new_units.append(unit)
+                new_parents.append(parent)
+            elif (unit.name, unit.division_type, unit.valid_from, unit.parent_id) != (
+                row.name,
+                row.division_type,
+                row.valid_from,
+                parent.pk,
+            ):
+                unit.name, unit.division_type, unit.valid_from = (
+                    row.name,
+                    row.division_type,
+                    row.valid_from,
+                )
+                _place(unit, parent)
+                changed.append(unit)
+            row.unit = unit
+        _save_new_units(new_units, new_parents)
+        AdministrativeUnit.objects.bulk_update(
+            changed, ["name", "division_type", "valid_from", "parent", "path", "depth"]
+        )
+        created += len(new_units)
+        updated += len(changed)
+    ImportRecord.objects.create(
+        kind=ImportRecord.Kind.UNITS,
+        file_name=file_name[:255],
+        imported_by=actor,
+        row_count=len(rows),
+        created_count=created,
+        updated_count=updated,
+    )
+    return ImportResult(rows=len(rows), created=created, updated=updated)
+
+
+PEOPLE_COLUMNS = {
+    "full_name": ("Họ và tên", "full name", "full_name", "họ tên"),
+    "position": ("Chức vụ", "position", "chức danh"),
+    "agency": ("Cơ quan", "agency", "đơn vị", "cơ quan, đơn vị"),
+    "unit_code": ("Mã đơn vị hành chính", "unit code", "unit_code", "mã địa bàn"),
+    "email": ("Email", "e-mail", "thư điện tử"),
+    "phone": ("Điện thoại", "phone", "số điện thoại"),
+}
+IMPORT_EXAMPLES = {
+    "people": (
+        "Trần Văn An",
+        "Chuyên viên",
+        "Sở Nội vụ tỉnh Vĩnh Long",
+        "86",
+        "tran.van.an@example.vn",
+        "0912345678",
+    ),
+    "units": ("huyện", "253", "Huyện Sông Lô", "huyện", "26", "", "30/06/2025"),
+}
+PHONE_PATTERN = re.compile(r"^0\d{9}$")
+
+
+def normalise_phone(text: str) -> str:
+    """Vietnamese numbers as 0XXXXXXXXX; raises ValueError for anything else."""
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not PHONE_PATTERN.match(digits):
+        raise ValueError(text)
+    return digits
+
+
+def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> ImportResult:
+    """Import civil servants; all rows or none. A known e-mail or phone updates that person."""
+    scope = scope_for(actor)
+    _require_organiser(scope)
+    table = read_table(
+        name=file_name,
+        content=content,
+        columns=PEOPLE_COLUMNS,
+        required={"full_name", "agency", "unit_code"},
+    )
+    today = timezone.localdate()
+    unit_codes = {values.get("unit_code", "") for _, values in table.rows}
+    units: dict[str, AdministrativeUnit] = {}
+    for unit in AdministrativeUnit.objects.filter(valid_on_q(today), code__in=unit_codes):
+        # A commune and a province never share a code in one generation; prefer the deeper.
+        if unit.code not in units or unit.depth > units[unit.code].depth:
+            units[unit.code] = unit
+
+    errors: list[RowError] = []
+    clean: list[tuple[int, dict[str, str], AdministrativeUnit]] = []
+    first_seen: dict[str, int] = {}
+    for number, values in table.rows:
+        row_errors = len(errors)
+        if not values.get("full_name"):
+            errors.append(RowError(number, "Họ và tên", _("The full name is required.")))
+        if not values.get("agency"):
+            errors.append(RowError(number, "Cơ quan", _("The agency is required.")))
+        unit = units.get(values.get("unit_code", ""))
+        if unit is None:
+            errors.append(
+                RowError(number, "Mã đơn vị hành chính", _("No current unit has this code."))
+            )
+        elif not scope.covers_unit(unit):
+            errors.append(
+                RowError(number, "Mã đơn vị hành chính", _("This unit is outside your scope."))
+            )
+        email = values.get("email", "").lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(RowError(number, "Email", _("This is not a valid e-mail address.")))
+        phone = values.get("phone", "")
+        if phone:
+            try:
+                phone = normalise_phone(phone)
+            except ValueError:
+                errors.append(
+                    RowError(number, "Điện thoại", _("Write a Vietnamese number, e.g. 0912345678."))
+                )
+        if not email and not phone:
+            errors.append(RowError(number, "Email", _("Give an e-mail address or a phone number.")))
+        for column, value in (("Email", email), ("Điện thoại", phone)):
+            if value and value in first_seen:
+                errors.append(
+                    RowError(number, column, _("Repeats row %(row)s.") % {"row": first_seen[value]})
+                )
+            elif value:
+                first_seen[value] = number
+        if len(errors) == row_errors:
+            clean.append((number, {**values, "email": email, "phone": phone}, unit))
+
+    emails = {values["email"] for _, values, _unit in clean if values["email"]}
+    phones = {values["phone"] for _, values, _unit in clean if values["phone"]}
+    known = list(
+        Person.objects.filter(Q(email__in=emails) | Q(phone__in=phones)).select_related(
+            "agency__unit"
+        )
+    )
+    by_email = {person.email: person for person in known if person.email}
+    by_phone = {person.phone: person for person in known if person.phone}
+    matches: dict[int, Person] = {}
+    for number, values, _unit in clean:
+        found = {
+            p.pk: p
+            for p in (by_email.get(values["email"]), by_phone.get(values["phone"]))
+            if p is not None
+        }
+        if len(found) > 1:
+            errors.append(
+                RowError(
+                    number,
+                    "Điện thoại",
+                    _("The e-mail and the phone belong to two different people."),
+                )
+            )
+        elif found:
+            person = next(iter(found.values()))
+            if not scope.covers_unit(person.agency.unit):
+                errors.append(
+                    RowError(
+                        number,
+                        "Email",
+                        _("This person is already registered by a unit outside your scope."),
+                    )
+                )
+            matches[number] = person
+    if errors:
+        raise TableRejected(sorted(errors, key=lambda error: error.row))
+    return _save_people(actor=actor, file_name=file_name, rows=clean, matches=matches)
+
+
+@transaction.atomic
+def _save_people(
+    *,
+    actor: AbstractBaseUser,
+    file_name: str,
+    rows: list[tuple[int, dict[str, str], AdministrativeUnit]],
+    matches: dict[int, Person],
+) -> ImportResult:
+    wanted = {(unit.pk, values["agency"]) for _, values, unit in rows}
+    agencies = {
+        (agency.unit_id, agency.name): agency
+        for agency in Agency.objects.filter(
+            unit_id__in={unit_id for unit_id, _ in wanted}, name__in={name for _, name in wanted}
+        )
+    }
+    missing = [Agency(unit_id=unit_id, name=name) for unit_id, name in wanted - agencies.keys()]
+    for agency in Agency.objects.bulk_create(missing):
+        agencies[(agency.unit_id, agency.name)] = agency
+
+    new_people, changed = [], []
+    for number, values, unit in rows:
+        fields = {
+            "full_name": values["full_name"],
+            "position": values.get("position", ""),
+            "agency": agencies[(unit.pk, values["agency"])],
+            "email": values["email"],
+            "phone": values["phone"],
+        }
+        person = matches.get(number)
+        if person is None:
+            new_people.append(Person(**fields))
+            continue
+        # A blank cell leaves the stored e-mail or phone as it was.
+        fields = {key: value for key, value in fields.items() if value != ""}
+        if any(getattr(person, key) != value for key, value in fields.items()):
+            for key, value in fields.items():
+                setattr(person, key, value)
+            changed.append(person)
+    Person.objects.bulk_create(new_people, batch_size=1000)
+    Person.objects.bulk_update(
+        changed, ["full_name", "position", "agency", "email", "phone"], batch_size=1000
+    )
+    ImportRecord.objects.create(
+        kind=ImportRecord.Kind.PEOPLE,
+        file_name=file_name[:255],
+        imported_by=actor,
+        row_count=len(rows),
+        created_count=len(new_people),
+        updated_count=len(changed),
+    )
+    return ImportResult(
+        rows=len(rows),
+        created=len(new_people),
+        updated=len(changed),
+        agencies_created=len(missing),
+    )
+
+
+# --- Roles and sign-in --------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    user: AbstractBaseUser,
+    role: str,
+    unit: AdministrativeUnit | None,
+    granted_by: AbstractBaseUser | None = None,
+) -> RoleAssignment:
+    """Give a user a staff role over a unit's subtree (or the nation); idempotent."""
+    if granted_by is not None:
+        grantor = scope_for(granted_by)
+        if not grantor.is_organiser or (unit is None and not grantor.national):
+            raise PermissionDenied(_("You cannot grant a role beyond your own scope."))
+        if unit is not None and not grantor.covers_unit(unit):
+            raise PermissionDenied(_("You cannot grant a role beyond your own scope."))
+    assignment = RoleAssignment.objects.filter(user=user, role=role, unit=unit).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, unit=unit, granted_by=granted_by)
+        assignment.full_clean()
+        assignment.save()
+    return assignment
+
+
+SIGN_IN_LINK_LIMIT = 3
+SIGN_IN_LINK_WINDOW_SECONDS = 15 * 60
+
+
+def request_sign_in_link(*, email: str) -> None:
+    """Queue a one-time sign-in link for the person with this e-mail, after commit.
+
+    Says nothing about whether the address is known, and sends at most three links per
+    address in fifteen minutes, so the form cannot be used to probe or flood a mailbox.
+    """
+    from .tasks import send_sign_in_link
+
+    email = email.strip().lower()
+    key = f"sign-in-link:{email}"
+    cache.add(key, 0, SIGN_IN_LINK_WINDOW_SECONDS)
+    if cache.incr(key) > SIGN_IN_LINK_LIMIT:
+        return
+    person_id = (
+        Person.objects.filter(email=email, is_active=True).values_list("pk", flat=True).first()
+    )
+    if person_id is not None:
+        send_sign_in_link.delay_on_commit(person_id)
+
+
+@transaction.atomic
+def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
+    """The sign-in account of a person, made on first use without a password."""
+    if person.user_id is not None:
+        return person.user
+    User = get_user_model()
+    user = User(username=f"person-{person.pk}", email=person.email)
+    family, _space, given = person.full_name.rpartition(" ")
+    user.first_name, user.last_name = given[:150], family[:150]
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return user
+
+
+def email_sign_in_link(*, person_id: int) -> bool:
+    """E-mail a person a one-time sign-in link; False when there is no one to send it to."""
+    person = Person.objects.filter(pk=person_id, is_active=True).select_related("user").first()
+    if person is None or not person.email:
+        return False
+    user = ensure_attendee_account(person=person)
+    if user.has_usable_password():
+        # Staff sign in with their password, which the lockout protects.
+        return False
+    link = f"{settings.SITE_URL}{reverse('sign_in_link')}{get_query_string(user)}"
+    context = {"person": person, "link": link, "hours": settings.SESAME_MAX_AGE // 3600}
+    with translation.override(person.language):
+        subject = _("Your DiemCau sign-in link")
+        text = render_to_string("directory/email/sign_in_link.txt", context)
+        html = render_to_string("directory/email/sign_in_link.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[person.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+@transaction.atomic
+def save_unit(*, unit: AdministrativeUnit) -> AdministrativeUnit:
+    """Save one unit edited by hand, re-rooting its subtree when its parent changed."""
+    old_path = unit.path if unit.pk else ""
+    if not unit.pk:
+        unit.path = "/"
+        unit.full_clean()
+        unit.save()
+    _place(unit, unit.parent)
+    unit.full_clean()
+    unit.save()
+    if old_path and old_path != unit.path:
+        descendants = list(
+            AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk)
+        )
+        for descendant in descendants:
+            descendant.path = unit.path + descendant.path[len(old_path) :]
+            descendant.depth = descendant.path.count("/") - 2
+        AdministrativeUnit.objects.bulk_update(descendants, ["path", "depth"], batch_size=1000)
+    return unit
