@@ -1,0 +1,24 @@
+import pytest
+from django.utils import translation
+
+from directory.models import AdministrativeUnit
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    # Service error messages go through gettext; tests read them in the default language.
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture
+def two_provinces(db) -> dict[str, AdministrativeUnit]:
+    """Vĩnh Phúc with its Sông Lô district and one commune, and Bến Tre, as in the seeds."""
+    vinh_phuc = factories.province("Tỉnh Vĩnh Phúc", "26")
+    song_lo = factories.UnitFactory(
+        level=AdministrativeUnit.Level.DISTRICT, code="253", name="Huyện Sông Lô", parent=vinh_phuc
+    )
+    commune = factories.UnitFactory(code="08773", name="Xã Lãng Công", parent=song_lo)
+    ben_tre = factories.province("Tỉnh Bến Tre", "83")
+    return {"vinh_phuc": vinh_phuc, "song_lo": song_lo, "commune": commune, "ben_tre": ben_tre}

@@ -1,0 +1,71 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from directory.models import AdministrativeUnit, Agency, Person, RoleAssignment
+from directory.services import save_unit
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "mật-khẩu-thử")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """Units are saved through the service, which keeps the materialised path right."""
+
+    class Meta:
+        model = AdministrativeUnit
+
+    code = factory.Sequence(lambda n: f"{n:05d}")
+    name = factory.Sequence(lambda n: f"Xã Thử {n}")
+    level = AdministrativeUnit.Level.COMMUNE
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> AdministrativeUnit:
+        return save_unit(unit=model_class(*args, **kwargs))
+
+
+def nation() -> AdministrativeUnit:
+    existing = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.NATION).first()
+    return existing or UnitFactory(level=AdministrativeUnit.Level.NATION, code="VN", name="Việt Nam")
+
+
+def province(name: str, code: str, **fields: object) -> AdministrativeUnit:
+    return UnitFactory(
+        level=AdministrativeUnit.Level.PROVINCE, code=code, name=name, parent=nation(), **fields
+    )
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Cơ quan {n}")
+    unit = factory.LazyFunction(lambda: province("Tỉnh Thử", "99"))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    position = "Chuyên viên"
+    agency = factory.SubFactory(AgencyFactory)
+    email = factory.Sequence(lambda n: f"nguoi{n}@example.vn")
+
+
+def organiser(unit: AdministrativeUnit | None, username: str | None = None) -> object:
+    user = UserFactory(username=username) if username else UserFactory()
+    RoleAssignment.objects.create(user=user, role=RoleAssignment.Role.ORGANISER, unit=unit)
+    return user
+
+
+def coordinator(unit: AdministrativeUnit, username: str | None = None) -> object:
+    user = UserFactory(username=username) if username else UserFactory()
+    RoleAssignment.objects.create(user=user, role=RoleAssignment.Role.COORDINATOR, unit=unit)
+    return user
