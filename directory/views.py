@@ -2,7 +2,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from sesame.utils import get_user
 
 from . import selectors, services
 from .forms import ImportForm, PeopleFilterForm, SignInLinkForm, UnitFilterForm
@@ -200,9 +199,10 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
     # otherwise spend the one-time token before the person clicks it.
     token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
     if request.method == "POST" and token:
-        user = get_user(token)
+        # login() stamps last_login, which is what spends a one-time token.
+        user = authenticate(request, sesame=token)
         if user is not None:
-            login(request, user, backend="sesame.backends.ModelBackend")
+            login(request, user)
             return redirect("home")
         return render(request, "registration/sign_in_link_invalid.html", status=400)
     if not token:

@@ -1,3 +1,8 @@
+import email
+import email.message
+import email.policy
+import socket
+
 import pytest
 from django.utils import translation
 
@@ -22,3 +27,31 @@ def two_provinces(db) -> dict[str, AdministrativeUnit]:
     commune = factories.UnitFactory(code="08773", name="Xã Lãng Công", parent=song_lo)
     ben_tre = factories.province("Tỉnh Bến Tre", "83")
     return {"vinh_phuc": vinh_phuc, "song_lo": song_lo, "commune": commune, "ben_tre": ben_tre}
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback; yields (port, inbox) and stops afterwards."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()

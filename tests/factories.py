@@ -11,7 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mật-khẩu-thử")
+    password = factory.django.Password("mật-khẩu-thử")
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -32,7 +32,9 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
 def nation() -> AdministrativeUnit:
     existing = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.NATION).first()
-    return existing or UnitFactory(level=AdministrativeUnit.Level.NATION, code="VN", name="Việt Nam")
+    return existing or UnitFactory(
+        level=AdministrativeUnit.Level.NATION, code="VN", name="Việt Nam"
+    )
 
 
 def province(name: str, code: str, **fields: object) -> AdministrativeUnit:

@@ -4,8 +4,19 @@ DATABASE_URL and REDIS_URL come from the environment as everywhere else (`.ci/ru
 them at PostgreSQL and Redis); with nothing set the suite runs on SQLite.
 """
 
-from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+import os
+import uuid
+from pathlib import Path
+
+# Set before the base settings read them, and inherited by any worker a test starts: a
+# queue of this run's own, so a `make run` worker on the same broker never takes its tasks.
+os.environ.setdefault("CELERY_QUEUE", f"diemcau-test-{uuid.uuid4().hex[:8]}")
+os.environ.setdefault(
+    "CELERY_BROKER_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test-celery-broker")
+)
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
