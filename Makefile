@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-BENCH ?=
 
-.PHONY: run test lint format install migrate demo bench messages clean
+.PHONY: run test lint format install migrate demo messages clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +38,6 @@ format: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
-
-bench: install
-	$(BIN)/python -m bench $(BENCH)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=node_modules --ignore=.venv
