@@ -180,18 +180,18 @@ def unit_level_counts(units: QuerySet[AdministrativeUnit]) -> dict[str, int]:
     return {level: counts.get(level, 0) for level in AdministrativeUnit.Level.values}
 
 
-def level_counts_for(user: AnyUser, *, on: date) -> dict[str, int]:
+def level_counts_for(user: AnyUser, *, on: date | None) -> dict[str, int]:
     return unit_level_counts(units_for(user, on=on))
 
 
 def root_units_for(user: AnyUser, *, on: date | None) -> QuerySet[AdministrativeUnit]:
-    """Where a user's browsing starts: the provinces, or the roots of their scope."""
+    """Where a user's browsing starts: the provinces valid on `on`, or the roots of their
+    scope whatever their dates (a 2021 organiser's province may since have merged)."""
     scope = scope_for(user)
     units = AdministrativeUnit.objects.select_related("parent")
-    if scope.national:
-        units = units.filter(parent__level=AdministrativeUnit.Level.NATION)
-    else:
-        units = units.filter(path__in=scope.unit_paths)
+    if not scope.national:
+        return units.filter(path__in=scope.unit_paths)
+    units = units.filter(parent__level=AdministrativeUnit.Level.NATION)
     return units.filter(valid_on_q(on)) if on is not None else units
 
 

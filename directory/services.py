@@ -22,7 +22,7 @@ from sesame.utils import get_query_string
 from vietnam_provinces import Province, Ward
 
 from .models import AdministrativeUnit, Agency, ImportRecord, Person, RoleAssignment
-from .selectors import Scope, scope_for, valid_on_q
+from .selectors import Scope, scope_for
 from .spreadsheets import RowError, TableRejected, read_table
 
 Level = AdministrativeUnit.Level
@@ -416,6 +416,24 @@ def normalise_phone(text: str) -> str:
     return digits
 
 
+def _units_by_code(codes: set[str], scope: Scope) -> dict[str, AdministrativeUnit]:
+    """The unit each code names for this importer.
+
+    Codes were reused when the tiers changed in 2025, so one code may name a former and a
+    current unit: prefer one in the importer's scope, then today's, then the deeper level.
+    """
+    today = timezone.localdate()
+    chosen: dict[str, AdministrativeUnit] = {}
+
+    def rank(unit: AdministrativeUnit) -> tuple[bool, bool, int]:
+        return (scope.covers_unit(unit), unit.is_valid_on(today), unit.depth)
+
+    for unit in AdministrativeUnit.objects.filter(code__in=codes):
+        if unit.code not in chosen or rank(unit) > rank(chosen[unit.code]):
+            chosen[unit.code] = unit
+    return chosen
+
+
 def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> ImportResult:
     """Import civil servants; all rows or none. A known e-mail or phone updates that person."""
     scope = scope_for(actor)
@@ -426,13 +444,8 @@ def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) ->
         columns=PEOPLE_COLUMNS,
         required={"full_name", "agency", "unit_code"},
     )
-    today = timezone.localdate()
     unit_codes = {values.get("unit_code", "") for _, values in table.rows}
-    units: dict[str, AdministrativeUnit] = {}
-    for unit in AdministrativeUnit.objects.filter(valid_on_q(today), code__in=unit_codes):
-        # A commune and a province never share a code in one generation; prefer the deeper.
-        if unit.code not in units or unit.depth > units[unit.code].depth:
-            units[unit.code] = unit
+    units = _units_by_code(unit_codes, scope)
 
     errors: list[RowError] = []
     clean: list[tuple[int, dict[str, str], AdministrativeUnit]] = []
@@ -446,7 +459,7 @@ def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) ->
         unit = units.get(values.get("unit_code", ""))
         if unit is None:
             errors.append(
-                RowError(number, "Mã đơn vị hành chính", _("No current unit has this code."))
+                RowError(number, "Mã đơn vị hành chính", _("No unit has this code."))
             )
         elif not scope.covers_unit(unit):
             errors.append(

@@ -50,10 +50,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not scope.is_staff:
         person = selectors.people_for(request.user).first()
         return render(request, "directory/home_attendee.html", {"person": person})
-    today = timezone.localdate()
+    # A scoped organiser's units may all be former ones (Vĩnh Phúc merged in 2025): count
+    # their whole scope; a national view counts today's tree.
+    today = timezone.localdate() if scope.national else None
     context = {
         "root_units": selectors.root_units_for(request.user, on=today),
-        "unit_count": selectors.units_for(request.user, on=today).count(),
         "agency_count": selectors.agencies_for(request.user).count(),
         "people_count": selectors.people_for(request.user).count(),
         "level_counts": selectors.level_counts_for(request.user, on=today),
@@ -66,7 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    day = None if filters.get("former") else timezone.localdate()
+    scope = selectors.scope_for(request.user)
+    day = None if filters.get("former") or not scope.national else timezone.localdate()
     units = selectors.units_for(request.user, on=day).select_related("parent")
     if filters.get("q"):
         units = units.filter(name__icontains=filters["q"]) | units.filter(code=filters["q"])
@@ -84,7 +86,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_former = request.GET.get("former") == "1"
     children = selectors.unit_children(unit)
     if not show_former:
-        children = children.filter(selectors.valid_on_q(timezone.localdate()))
+        # A former unit's children are those of its own time, not today's.
+        children = children.filter(selectors.valid_on_q(unit.valid_until or timezone.localdate()))
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "unit": unit,

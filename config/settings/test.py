@@ -15,8 +15,8 @@ os.environ.setdefault(
     "CELERY_BROKER_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test-celery-broker")
 )
 
-from .base import *  # noqa: E402, F403
-from .base import DATABASES, VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
