@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from . import services
@@ -59,3 +61,22 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    raw_id_fields = ["unit"]
+    readonly_fields = ["granted_by", "created_at"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with the roles and scopes a user holds."""
+
+    inlines = [RoleAssignmentInline]
+    list_filter = [*UserAdmin.list_filter, "role_assignments__role"]

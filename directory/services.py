@@ -42,6 +42,39 @@ def _place(unit: AdministrativeUnit, parent: AdministrativeUnit | None) -> None:
     unit.depth = parent.depth + 1 if parent else 0
 
 
+def _repath_descendants(units: list[AdministrativeUnit]) -> None:
+    """Re-derive the paths below units that moved, one query per level of the tree."""
+    frontier = {unit.pk: unit for unit in units}
+    while frontier:
+        children = list(AdministrativeUnit.objects.filter(parent_id__in=frontier))
+        for child in children:
+            _place(child, frontier[child.parent_id])
+        AdministrativeUnit.objects.bulk_update(children, ["path", "depth"], batch_size=1000)
+        frontier = {child.pk: child for child in children}
+
+
+# Official codes have a fixed width; Excel turns "08773" into the number 8773.
+CODE_WIDTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+
+
+def official_code(text: str, level: str | None) -> str:
+    width = CODE_WIDTH.get(level)
+    return text.zfill(width) if width and text.isdigit() else text
+
+
+def code_key(text: str) -> str:
+    """A code compared without its leading zeros, whatever width it was written in."""
+    return (text.lstrip("0") or "0") if text.isdigit() else text
+
+
+def code_variants(codes: set[str]) -> set[str]:
+    return codes | {official_code(code, level) for code in codes for level in CODE_WIDTH}
+
+
+def _too_long(value: str, model: type, field: str) -> bool:
+    return len(value) > model._meta.get_field(field).max_length
+
+
 def _save_new_units(units: list[AdministrativeUnit], parents: list[AdministrativeUnit]) -> None:
     """Insert units in two statements: the rows, then their paths (which need the keys)."""
     for unit, parent in zip(units, parents, strict=True):
@@ -205,6 +238,7 @@ def _require_organiser(scope: Scope) -> None:
         raise PermissionDenied(_("Only organisers can import into the directory."))
 
 
+@transaction.atomic
 def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> ImportResult:
     """Import a unit tree (e.g. the pre-2025 districts); all rows or none, keyed by code."""
     scope = scope_for(actor)
@@ -226,6 +260,9 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
             errors.append(RowError(number, "Mã", _("The code is required.")))
         if not values.get("name"):
             errors.append(RowError(number, "Tên", _("The name is required.")))
+        for key, header in (("code", "Mã"), ("name", "Tên"), ("division_type", "Loại")):
+            if _too_long(values.get(key, ""), AdministrativeUnit, key):
+                errors.append(RowError(number, header, _("This value is too long.")))
         dates: dict[str, date | None] = {}
         for key, header in (("valid_from", "Hiệu lực từ"), ("valid_until", "Hiệu lực đến")):
             text = values.get(key, "")
@@ -250,7 +287,7 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
                 _UnitRow(
                     number=number,
                     level=level,
-                    code=values["code"],
+                    code=official_code(values["code"], level),
                     name=values["name"],
                     division_type=values.get("division_type", ""),
                     parent_code=values.get("parent_code", ""),
@@ -271,13 +308,21 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
     nation = _ensure_nation()
     rows_by_code: dict[str, list[_UnitRow]] = defaultdict(list)
     for row in rows:
-        rows_by_code[row.code].append(row)
+        rows_by_code[code_key(row.code)].append(row)
     units_by_code: dict[str, list[AdministrativeUnit]] = defaultdict(list)
-    parent_codes = {row.parent_code for row in rows if row.parent_code}
-    for unit in AdministrativeUnit.objects.filter(code__in=parent_codes).exclude(
-        level=Level.COMMUNE
-    ):
-        units_by_code[unit.code].append(unit)
+    codes = {row.parent_code for row in rows if row.parent_code} | {row.code for row in rows}
+    for unit in AdministrativeUnit.objects.filter(code__in=code_variants(codes)):
+        units_by_code[code_key(unit.code)].append(unit)
+    for row in rows:
+        # A row that updates a unit must not reach into another organiser's subtree.
+        for unit in units_by_code.get(code_key(row.code), ()):
+            same = (unit.level, unit.code, unit.valid_until) == (
+                row.level,
+                row.code,
+                row.valid_until,
+            )
+            if same and not scope.covers_unit(unit):
+                errors.append(RowError(row.number, "Mã", _("This unit is outside your scope.")))
     for row in rows:
         if row.level == Level.PROVINCE:
             row.parent = nation
@@ -289,12 +334,12 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
         depth = LEVEL_DEPTH[row.level]
         in_file = [
             other
-            for other in rows_by_code.get(row.parent_code, ())
+            for other in rows_by_code.get(code_key(row.parent_code), ())
             if LEVEL_DEPTH[other.level] < depth and _overlaps(other, row.reference_day)
         ]
         in_db = [
             unit
-            for unit in units_by_code.get(row.parent_code, ())
+            for unit in units_by_code.get(code_key(row.parent_code), ())
             if unit.depth < depth and unit.is_valid_on(row.reference_day)
         ]
         candidates = in_file or in_db
@@ -335,6 +380,7 @@ def _save_unit_rows(
         for unit in AdministrativeUnit.objects.filter(code__in={row.code for row in rows})
     }
     created = updated = 0
+    moved: list[AdministrativeUnit] = []
     for depth in sorted({LEVEL_DEPTH[row.level] for row in rows}):
         new_units, new_parents, changed = [], [], []
         for row in (row for row in rows if LEVEL_DEPTH[row.level] == depth):
@@ -357,6 +403,8 @@ def _save_unit_rows(
                 row.valid_from,
                 parent.pk,
             ):
+                if unit.parent_id != parent.pk:
+                    moved.append(unit)
                 unit.name, unit.division_type, unit.valid_from = (
                     row.name,
                     row.division_type,
@@ -371,6 +419,7 @@ def _save_unit_rows(
         )
         created += len(new_units)
         updated += len(changed)
+    _repath_descendants(moved)
     ImportRecord.objects.create(
         kind=ImportRecord.Kind.UNITS,
         file_name=file_name[:255],
@@ -423,15 +472,16 @@ def _units_by_code(codes: set[str], scope: Scope) -> dict[str, AdministrativeUni
     current unit: prefer one in the importer's scope, then today's, then the deeper level.
     """
     today = timezone.localdate()
-    chosen: dict[str, AdministrativeUnit] = {}
+    best: dict[str, AdministrativeUnit] = {}
 
     def rank(unit: AdministrativeUnit) -> tuple[bool, bool, int]:
         return (scope.covers_unit(unit), unit.is_valid_on(today), unit.depth)
 
-    for unit in AdministrativeUnit.objects.filter(code__in=codes):
-        if unit.code not in chosen or rank(unit) > rank(chosen[unit.code]):
-            chosen[unit.code] = unit
-    return chosen
+    for unit in AdministrativeUnit.objects.filter(code__in=code_variants(codes)):
+        key = code_key(unit.code)
+        if key not in best or rank(unit) > rank(best[key]):
+            best[key] = unit
+    return {code: best[code_key(code)] for code in codes if code_key(code) in best}
 
 
 def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> ImportResult:
@@ -456,11 +506,17 @@ def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) ->
             errors.append(RowError(number, "Họ và tên", _("The full name is required.")))
         if not values.get("agency"):
             errors.append(RowError(number, "Cơ quan", _("The agency is required.")))
+        for key, header, model, field in (
+            ("full_name", "Họ và tên", Person, "full_name"),
+            ("position", "Chức vụ", Person, "position"),
+            ("agency", "Cơ quan", Agency, "name"),
+            ("email", "Email", Person, "email"),
+        ):
+            if _too_long(values.get(key, ""), model, field):
+                errors.append(RowError(number, header, _("This value is too long.")))
         unit = units.get(values.get("unit_code", ""))
         if unit is None:
-            errors.append(
-                RowError(number, "Mã đơn vị hành chính", _("No unit has this code."))
-            )
+            errors.append(RowError(number, "Mã đơn vị hành chính", _("No unit has this code.")))
         elif not scope.covers_unit(unit):
             errors.append(
                 RowError(number, "Mã đơn vị hành chính", _("This unit is outside your scope."))
@@ -689,11 +745,5 @@ def save_unit(*, unit: AdministrativeUnit) -> AdministrativeUnit:
     unit.full_clean()
     unit.save()
     if old_path and old_path != unit.path:
-        descendants = list(
-            AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk)
-        )
-        for descendant in descendants:
-            descendant.path = unit.path + descendant.path[len(old_path) :]
-            descendant.depth = descendant.path.count("/") - 2
-        AdministrativeUnit.objects.bulk_update(descendants, ["path", "depth"], batch_size=1000)
+        _repath_descendants([unit])
     return unit

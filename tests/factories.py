@@ -43,12 +43,17 @@ def province(name: str, code: str, **fields: object) -> AdministrativeUnit:
     )
 
 
+def default_province() -> AdministrativeUnit:
+    existing = AdministrativeUnit.objects.filter(code="99", level="province").first()
+    return existing or province("Tỉnh Thử", "99")
+
+
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
 
     name = factory.Sequence(lambda n: f"Cơ quan {n}")
-    unit = factory.LazyFunction(lambda: province("Tỉnh Thử", "99"))
+    unit = factory.LazyFunction(default_province)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -236,9 +236,7 @@ def test_unknown_unit_code_is_explained_in_vietnamese(vinh_phuc_organiser):
     with pytest.raises(TableRejected) as rejected:
         services.import_people(actor=vinh_phuc_organiser, file_name="g.csv", content=csv_file(row))
 
-    assert rejected.value.errors[0].reason == (
-        "Không có đơn vị hành chính hiện hành nào mang mã này."
-    )
+    assert rejected.value.errors[0].reason == ("Không có đơn vị hành chính nào mang mã này.")
 
 
 def test_duplicate_email_in_the_file_points_the_second_row_at_the_first(vinh_phuc_organiser):
@@ -426,12 +424,6 @@ def test_coordinator_may_not_import_people(two_provinces):
     assert counts() == (0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_people never checks field lengths (bulk_create skips full_clean): a name "
-    "over 200 characters is stored whole on SQLite and raises DataError on PostgreSQL, "
-    "instead of a RowError for its row",
-)
 def test_overlong_full_name_is_rejected_with_its_row(vinh_phuc_organiser):
     row = f"{'Nguyễn ' * 40}Lan,Chuyên viên,Sở Nội vụ tỉnh Vĩnh Phúc,26,lan@vp.vn,"
 
@@ -441,11 +433,6 @@ def test_overlong_full_name_is_rejected_with_its_row(vinh_phuc_organiser):
     assert places(rejected) == [(2, "Họ và tên")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_cell_text turns a numeric xlsx cell 8773 into '8773', so a commune code that "
-    "Excel stored as a number loses its leading zero and the row is refused as unknown",
-)
 def test_commune_code_stored_as_a_number_in_xlsx_keeps_its_leading_zero(
     two_provinces, vinh_phuc_organiser
 ):
@@ -614,11 +601,6 @@ def test_coordinator_may_not_import_units(two_provinces):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_units calls _ensure_nation() before raising TableRejected and outside any "
-    "transaction, so a rejected file still inserts the 'Việt Nam' root unit",
-)
 def test_rejected_unit_import_writes_no_unit_at_all(db):
     national = factories.organiser(None)
 
@@ -632,12 +614,6 @@ def test_rejected_unit_import_writes_no_unit_at_all(db):
     assert not AdministrativeUnit.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_save_unit_rows re-parents an existing unit with _place() and bulk_update of that "
-    "row only; its descendants keep the old materialised path, so scope checks still place "
-    "Sông Lô's communes in Vĩnh Phúc",
-)
 def test_moving_a_district_by_import_carries_its_communes_along(two_provinces):
     # given
     national = factories.organiser(None)
@@ -654,12 +630,6 @@ def test_moving_a_district_by_import_carries_its_communes_along(two_provinces):
     assert commune.path.startswith(song_lo.path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_units checks only that the new parent is in the importer's scope, not the "
-    "existing unit matched by code: a Vĩnh Phúc organiser can rename a Bến Tre district and "
-    "move it into Vĩnh Phúc",
-)
 def test_provincial_organiser_cannot_take_over_another_provinces_district(
     two_provinces, vinh_phuc_organiser
 ):
