@@ -55,3 +55,12 @@ def smtp_server():
         yield port, inbox
     finally:
         controller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    return (
+        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
+        f"broker: {settings.CELERY_BROKER_URL.split(':', 1)[0]}"
+    )

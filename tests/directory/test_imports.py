@@ -67,11 +67,6 @@ def counts() -> tuple[int, int]:
     return Person.objects.count(), Agency.objects.count()
 
 
-@pytest.fixture
-def vinh_phuc_organiser(two_provinces):
-    return factories.organiser(two_provinces["vinh_phuc"], username="so-noi-vu-vinh-phuc")
-
-
 # --- import_people: success -------------------------------------------------------------
 
 

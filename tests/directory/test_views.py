@@ -17,25 +17,6 @@ def upload(*rows: str, name: str = "nguoi.csv") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def vinh_phuc_organiser(two_provinces):
-    return factories.organiser(two_provinces["vinh_phuc"], username="so-noi-vu-vinh-phuc")
-
-
-@pytest.fixture
-def lan(two_provinces):
-    agency = factories.AgencyFactory(
-        name="Sở Nội vụ tỉnh Vĩnh Phúc", unit=two_provinces["vinh_phuc"]
-    )
-    return factories.PersonFactory(full_name="Nguyễn Thị Lan", agency=agency)
-
-
-@pytest.fixture
-def hai(two_provinces):
-    agency = factories.AgencyFactory(name="Sở Nội vụ tỉnh Bến Tre", unit=two_provinces["ben_tre"])
-    return factories.PersonFactory(full_name="Huỳnh Văn Hải", agency=agency)
-
-
-@pytest.fixture
 def attendee(lan):
     user = factories.UserFactory()
     lan.user = user
