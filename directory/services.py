@@ -71,6 +71,15 @@ def code_variants(codes: set[str]) -> set[str]:
     return codes | {official_code(code, level) for code in codes for level in CODE_WIDTH}
 
 
+def _prefer_exact(candidates: list, code: str) -> list:
+    """Among units matched without leading zeros, those written exactly so, if any.
+
+    "01" (Hà Nội) and "001" (Ba Đình) are both "1" once the zeros go; the zeros decide.
+    """
+    exact = [candidate for candidate in candidates if candidate.code == code]
+    return exact or candidates
+
+
 def _too_long(value: str, model: type, field: str) -> bool:
     return len(value) > model._meta.get_field(field).max_length
 
@@ -342,7 +351,9 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
             for unit in units_by_code.get(code_key(row.parent_code), ())
             if unit.depth < depth and unit.is_valid_on(row.reference_day)
         ]
-        candidates = in_file or in_db
+        candidates = _prefer_exact(in_file, row.parent_code) or _prefer_exact(
+            in_db, row.parent_code
+        )
         if len(candidates) != 1:
             errors.append(
                 RowError(
@@ -468,20 +479,28 @@ def normalise_phone(text: str) -> str:
 def _units_by_code(codes: set[str], scope: Scope) -> dict[str, AdministrativeUnit]:
     """The unit each code names for this importer.
 
-    Codes were reused when the tiers changed in 2025, so one code may name a former and a
-    current unit: prefer one in the importer's scope, then today's, then the deeper level.
+    A code written exactly wins over one that lost its zeros in Excel. Codes were reused
+    when the tiers changed in 2025, so one code may name a former and a current unit:
+    then prefer one in the importer's scope, then today's, then the deeper level.
     """
     today = timezone.localdate()
-    best: dict[str, AdministrativeUnit] = {}
-
-    def rank(unit: AdministrativeUnit) -> tuple[bool, bool, int]:
-        return (scope.covers_unit(unit), unit.is_valid_on(today), unit.depth)
-
+    by_key: dict[str, list[AdministrativeUnit]] = defaultdict(list)
     for unit in AdministrativeUnit.objects.filter(code__in=code_variants(codes)):
-        key = code_key(unit.code)
-        if key not in best or rank(unit) > rank(best[key]):
-            best[key] = unit
-    return {code: best[code_key(code)] for code in codes if code_key(code) in best}
+        by_key[code_key(unit.code)].append(unit)
+    chosen = {}
+    for code in codes:
+        candidates = by_key.get(code_key(code))
+        if candidates:
+            chosen[code] = max(
+                candidates,
+                key=lambda unit, code=code: (
+                    unit.code == code,
+                    scope.covers_unit(unit),
+                    unit.is_valid_on(today),
+                    unit.depth,
+                ),
+            )
+    return chosen
 
 
 def import_people(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> ImportResult:

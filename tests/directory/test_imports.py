@@ -3,6 +3,7 @@
 import io
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from openpyxl import Workbook
 
 from directory import services
 from directory.models import AdministrativeUnit, Agency, ImportRecord, Person
-from directory.selectors import valid_on_q
+from directory.selectors import unit_level_counts, valid_on_q
 from directory.spreadsheets import TableRejected
 from tests import factories
 
@@ -663,3 +664,28 @@ def test_seed_brings_in_34_provinces_and_3321_communes_and_is_idempotent(db):
     assert not communes.exclude(parent__level=Level.PROVINCE).exists()
     commune_depths = communes.values_list("depth")
     assert set(commune_depths.distinct()) == {(2,)}
+
+
+def test_the_shipped_former_tree_imports_whole_under_todays_nation(db):
+    # given today's list, as `make run` seeds it first
+    services.seed_current_units()
+    national = factories.organiser(None)
+    shipped = Path(services.__file__).parent / "data" / "former-units-before-2025-07-01.csv"
+
+    # when
+    result = services.import_units(
+        actor=national, file_name=shipped.name, content=shipped.read_bytes()
+    )
+
+    # then the 2025 reform's predecessors stand beside today's units, ended on 30/06/2025
+    former = AdministrativeUnit.objects.filter(valid_until=date(2025, 6, 30))
+    assert result.created == 63 + 696 + 10051
+    assert unit_level_counts(former) == {
+        "nation": 0,
+        "province": 63,
+        "district": 696,
+        "commune": 10051,
+    }
+    song_lo = former.get(level=Level.DISTRICT, code="253")
+    assert song_lo.parent.name == "Tỉnh Vĩnh Phúc"
+    assert former.get(level=Level.COMMUNE, code="00004").parent.name == "Quận Ba Đình"
