@@ -13,11 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_the_seeds_with_a_login_per_role_and_loads_again_unchanged(client):
     # given the demo `make run` loads
     call_command("load_demo", stdout=io.StringIO())
-    counts = (
-        AdministrativeUnit.objects.count(),
-        Person.objects.count(),
-        BridgePoint.objects.count(),
-    )
+    counts = [model.objects.count() for model in (AdministrativeUnit, Person, BridgePoint)]
 
     # when it is loaded a second time
     call_command("load_demo", stdout=io.StringIO())
