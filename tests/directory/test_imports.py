@@ -3,7 +3,6 @@
 import io
 import unicodedata
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from directory import services
+from directory.demo import FORMER_UNITS_CSV
 from directory.models import AdministrativeUnit, Agency, ImportRecord, Person
 from directory.selectors import unit_level_counts, valid_on_q
 from directory.spreadsheets import TableRejected
@@ -670,7 +670,7 @@ def test_the_shipped_former_tree_imports_whole_under_todays_nation(db):
     # given today's list, as `make run` seeds it first
     services.seed_current_units()
     national = factories.organiser(None)
-    shipped = Path(services.__file__).parent / "data" / "former-units-before-2025-07-01.csv"
+    shipped = FORMER_UNITS_CSV
 
     # when
     result = services.import_units(

@@ -1,187 +1,38 @@
-"""Every change to the directory goes through these functions."""
+"""Imports of units and people from CSV/XLSX: the whole file is checked, then saved or not."""
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from sesame.utils import get_query_string
-from vietnam_provinces import Province, Ward
 
-from .models import AdministrativeUnit, Agency, ImportRecord, Person, RoleAssignment
-from .selectors import Scope, scope_for
-from .spreadsheets import RowError, TableRejected, read_table
-
-Level = AdministrativeUnit.Level
-
-# The two-tier list published by vietnam-provinces took effect on this day.
-CURRENT_LIST_VALID_FROM = date(2025, 7, 1)
-NATION_CODE = "VN"
-LEVEL_DEPTH = {Level.NATION: 0, Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3}
-
-
-# --- The administrative tree -------------------------------------------------------------
-
-
-def _place(unit: AdministrativeUnit, parent: AdministrativeUnit | None) -> None:
-    unit.parent = parent
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-    unit.depth = parent.depth + 1 if parent else 0
-
-
-def _repath_descendants(units: list[AdministrativeUnit]) -> None:
-    """Re-derive the paths below units that moved, one query per level of the tree."""
-    frontier = {unit.pk: unit for unit in units}
-    while frontier:
-        children = list(AdministrativeUnit.objects.filter(parent_id__in=frontier))
-        for child in children:
-            _place(child, frontier[child.parent_id])
-        AdministrativeUnit.objects.bulk_update(children, ["path", "depth"], batch_size=1000)
-        frontier = {child.pk: child for child in children}
-
-
-# Official codes have a fixed width; Excel turns "08773" into the number 8773.
-CODE_WIDTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
-
-
-def official_code(text: str, level: str | None) -> str:
-    width = CODE_WIDTH.get(level)
-    return text.zfill(width) if width and text.isdigit() else text
-
-
-def code_key(text: str) -> str:
-    """A code compared without its leading zeros, whatever width it was written in."""
-    return (text.lstrip("0") or "0") if text.isdigit() else text
-
-
-def code_variants(codes: set[str]) -> set[str]:
-    return codes | {official_code(code, level) for code in codes for level in CODE_WIDTH}
-
-
-def _prefer_exact(candidates: list, code: str) -> list:
-    """Among units matched without leading zeros, those written exactly so, if any.
-
-    "01" (Hà Nội) and "001" (Ba Đình) are both "1" once the zeros go; the zeros decide.
-    """
-    exact = [candidate for candidate in candidates if candidate.code == code]
-    return exact or candidates
+from ..models import AdministrativeUnit, Agency, ImportRecord, Person
+from ..selectors import Scope, scope_for
+from ..spreadsheets import RowError, TableRejected, read_table
+from .tree import (
+    LEVEL_DEPTH,
+    Level,
+    code_key,
+    code_variants,
+    ensure_nation,
+    insert_units,
+    official_code,
+    place_unit,
+    prefer_exact,
+    repath_descendants,
+)
 
 
 def _too_long(value: str, model: type, field: str) -> bool:
     return len(value) > model._meta.get_field(field).max_length
 
-
-def _save_new_units(units: list[AdministrativeUnit], parents: list[AdministrativeUnit]) -> None:
-    """Insert units in two statements: the rows, then their paths (which need the keys)."""
-    for unit, parent in zip(units, parents, strict=True):
-        unit.parent, unit.path = parent, "/"
-    created = AdministrativeUnit.objects.bulk_create(units)
-    for unit, parent in zip(created, parents, strict=True):
-        _place(unit, parent)
-    AdministrativeUnit.objects.bulk_update(created, ["path", "depth"], batch_size=1000)
-
-
-def _ensure_nation() -> AdministrativeUnit:
-    nation = AdministrativeUnit.objects.filter(
-        level=Level.NATION, code=NATION_CODE, valid_until__isnull=True
-    ).first()
-    if nation is None:
-        nation = AdministrativeUnit(
-            level=Level.NATION, code=NATION_CODE, name="Việt Nam", division_type="quốc gia"
-        )
-        _save_new_units([nation], [None])
-    return nation
-
-
-@dataclass(frozen=True)
-class SeedResult:
-    created: int
-    updated: int
-
-
-@transaction.atomic
-def seed_current_units() -> SeedResult:
-    """Bring today's official provinces and communes in; idempotent, a fixed query count."""
-    nation = _ensure_nation()
-    created = updated = 0
-
-    def upsert(level: str, entries: list[tuple[str, str, str, AdministrativeUnit]]) -> None:
-        nonlocal created, updated
-        existing = {
-            unit.code: unit
-            for unit in AdministrativeUnit.objects.filter(level=level, valid_until__isnull=True)
-        }
-        new_units, new_parents, changed = [], [], []
-        for code, name, division_type, parent in entries:
-            unit = existing.get(code)
-            if unit is None:
-                new_units.append(
-                    AdministrativeUnit(
-                        level=level,
-                        code=code,
-                        name=name,
-                        division_type=division_type,
-                        valid_from=CURRENT_LIST_VALID_FROM,
-                    )
-                )
-                new_parents.append(parent)
-            elif (unit.name, unit.division_type, unit.parent_id) != (
-                name,
-                division_type,
-                parent.pk,
-            ):
-                unit.name, unit.division_type = name, division_type
-                _place(unit, parent)
-                changed.append(unit)
-        _save_new_units(new_units, new_parents)
-        AdministrativeUnit.objects.bulk_update(
-            changed, ["name", "division_type", "parent", "path", "depth"], batch_size=1000
-        )
-        created += len(new_units)
-        updated += len(changed)
-
-    upsert(
-        Level.PROVINCE,
-        [
-            (f"{p.code.value:02d}", p.name, p.division_type.value, nation)
-            for p in Province.iter_all()
-        ],
-    )
-    provinces = {
-        unit.code: unit
-        for unit in AdministrativeUnit.objects.filter(
-            level=Level.PROVINCE, valid_until__isnull=True
-        )
-    }
-    upsert(
-        Level.COMMUNE,
-        [
-            (
-                f"{w.code.value:05d}",
-                w.name,
-                w.division_type.value,
-                provinces[f"{w.province_code.value:02d}"],
-            )
-            for w in Ward.iter_all()
-        ],
-    )
-    return SeedResult(created=created, updated=updated)
-
-
-# --- Imports ------------------------------------------------------------------------------
 
 UNIT_COLUMNS = {
     "level": ("Cấp", "level"),
@@ -314,7 +165,7 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
             )
         seen.setdefault(key, row.number)
 
-    nation = _ensure_nation()
+    nation = ensure_nation()
     rows_by_code: dict[str, list[_UnitRow]] = defaultdict(list)
     for row in rows:
         rows_by_code[code_key(row.code)].append(row)
@@ -351,9 +202,7 @@ def import_units(*, actor: AbstractBaseUser, file_name: str, content: bytes) -> 
             for unit in units_by_code.get(code_key(row.parent_code), ())
             if unit.depth < depth and unit.is_valid_on(row.reference_day)
         ]
-        candidates = _prefer_exact(in_file, row.parent_code) or _prefer_exact(
-            in_db, row.parent_code
-        )
+        candidates = prefer_exact(in_file, row.parent_code) or prefer_exact(in_db, row.parent_code)
         if len(candidates) != 1:
             errors.append(
                 RowError(
@@ -421,16 +270,16 @@ def _save_unit_rows(
                     row.division_type,
                     row.valid_from,
                 )
-                _place(unit, parent)
+                place_unit(unit, parent)
                 changed.append(unit)
             row.unit = unit
-        _save_new_units(new_units, new_parents)
+        insert_units(new_units, new_parents)
         AdministrativeUnit.objects.bulk_update(
             changed, ["name", "division_type", "valid_from", "parent", "path", "depth"]
         )
         created += len(new_units)
         updated += len(changed)
-    _repath_descendants(moved)
+    repath_descendants(moved)
     ImportRecord.objects.create(
         kind=ImportRecord.Kind.UNITS,
         file_name=file_name[:255],
@@ -662,107 +511,3 @@ def _save_people(
         updated=len(changed),
         agencies_created=len(missing),
     )
-
-
-# --- Roles and sign-in --------------------------------------------------------------------
-
-
-@transaction.atomic
-def grant_role(
-    *,
-    user: AbstractBaseUser,
-    role: str,
-    unit: AdministrativeUnit | None,
-    granted_by: AbstractBaseUser | None = None,
-) -> RoleAssignment:
-    """Give a user a staff role over a unit's subtree (or the nation); idempotent."""
-    if granted_by is not None:
-        grantor = scope_for(granted_by)
-        if not grantor.is_organiser or (unit is None and not grantor.national):
-            raise PermissionDenied(_("You cannot grant a role beyond your own scope."))
-        if unit is not None and not grantor.covers_unit(unit):
-            raise PermissionDenied(_("You cannot grant a role beyond your own scope."))
-    assignment = RoleAssignment.objects.filter(user=user, role=role, unit=unit).first()
-    if assignment is None:
-        assignment = RoleAssignment(user=user, role=role, unit=unit, granted_by=granted_by)
-        assignment.full_clean()
-        assignment.save()
-    return assignment
-
-
-SIGN_IN_LINK_LIMIT = 3
-SIGN_IN_LINK_WINDOW_SECONDS = 15 * 60
-
-
-def request_sign_in_link(*, email: str) -> None:
-    """Queue a one-time sign-in link for the person with this e-mail, after commit.
-
-    Says nothing about whether the address is known, and sends at most three links per
-    address in fifteen minutes, so the form cannot be used to probe or flood a mailbox.
-    """
-    from .tasks import send_sign_in_link
-
-    email = email.strip().lower()
-    key = f"sign-in-link:{email}"
-    cache.add(key, 0, SIGN_IN_LINK_WINDOW_SECONDS)
-    if cache.incr(key) > SIGN_IN_LINK_LIMIT:
-        return
-    person_id = (
-        Person.objects.filter(email=email, is_active=True).values_list("pk", flat=True).first()
-    )
-    if person_id is not None:
-        send_sign_in_link.delay_on_commit(person_id)
-
-
-@transaction.atomic
-def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
-    """The sign-in account of a person, made on first use without a password."""
-    if person.user_id is not None:
-        return person.user
-    User = get_user_model()
-    user = User(username=f"person-{person.pk}", email=person.email)
-    family, _space, given = person.full_name.rpartition(" ")
-    user.first_name, user.last_name = given[:150], family[:150]
-    user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    person.user = user
-    person.save(update_fields=["user", "updated_at"])
-    return user
-
-
-def email_sign_in_link(*, person_id: int) -> bool:
-    """E-mail a person a one-time sign-in link; False when there is no one to send it to."""
-    person = Person.objects.filter(pk=person_id, is_active=True).select_related("user").first()
-    if person is None or not person.email:
-        return False
-    user = ensure_attendee_account(person=person)
-    if user.has_usable_password():
-        # Staff sign in with their password, which the lockout protects.
-        return False
-    link = f"{settings.SITE_URL}{reverse('sign_in_link')}{get_query_string(user)}"
-    context = {"person": person, "link": link, "hours": settings.SESAME_MAX_AGE // 3600}
-    with translation.override(person.language):
-        subject = _("Your DiemCau sign-in link")
-        text = render_to_string("directory/email/sign_in_link.txt", context)
-        html = render_to_string("directory/email/sign_in_link.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[person.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-    return True
-
-
-@transaction.atomic
-def save_unit(*, unit: AdministrativeUnit) -> AdministrativeUnit:
-    """Save one unit edited by hand, re-rooting its subtree when its parent changed."""
-    old_path = unit.path if unit.pk else ""
-    if not unit.pk:
-        unit.path = "/"
-        unit.full_clean()
-        unit.save()
-    _place(unit, unit.parent)
-    unit.full_clean()
-    unit.save()
-    if old_path and old_path != unit.path:
-        _repath_descendants([unit])
-    return unit

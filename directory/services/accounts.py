@@ -1,0 +1,102 @@
+"""Staff roles and the attendees' one-time sign-in links."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from sesame.utils import get_query_string
+
+from ..models import AdministrativeUnit, Person, RoleAssignment
+from ..selectors import scope_for
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    user: AbstractBaseUser,
+    role: str,
+    unit: AdministrativeUnit | None,
+    granted_by: AbstractBaseUser | None = None,
+) -> RoleAssignment:
+    """Give a user a staff role over a unit's subtree (or the nation); idempotent."""
+    if granted_by is not None:
+        grantor = scope_for(granted_by)
+        if not grantor.is_organiser or (unit is None and not grantor.national):
+            raise PermissionDenied(_("You cannot grant a role beyond your own scope."))
+        if unit is not None and not grantor.covers_unit(unit):
+            raise PermissionDenied(_("You cannot grant a role beyond your own scope."))
+    assignment = RoleAssignment.objects.filter(user=user, role=role, unit=unit).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, unit=unit, granted_by=granted_by)
+        assignment.full_clean()
+        assignment.save()
+    return assignment
+
+
+SIGN_IN_LINK_LIMIT = 3
+SIGN_IN_LINK_WINDOW_SECONDS = 15 * 60
+
+
+def request_sign_in_link(*, email: str) -> None:
+    """Queue a one-time sign-in link for the person with this e-mail, after commit.
+
+    Says nothing about whether the address is known, and sends at most three links per
+    address in fifteen minutes, so the form cannot be used to probe or flood a mailbox.
+    """
+    from ..tasks import send_sign_in_link
+
+    email = email.strip().lower()
+    key = f"sign-in-link:{email}"
+    cache.add(key, 0, SIGN_IN_LINK_WINDOW_SECONDS)
+    if cache.incr(key) > SIGN_IN_LINK_LIMIT:
+        return
+    person_id = (
+        Person.objects.filter(email=email, is_active=True).values_list("pk", flat=True).first()
+    )
+    if person_id is not None:
+        send_sign_in_link.delay_on_commit(person_id)
+
+
+@transaction.atomic
+def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
+    """The sign-in account of a person, made on first use without a password."""
+    if person.user_id is not None:
+        return person.user
+    User = get_user_model()
+    user = User(username=f"person-{person.pk}", email=person.email)
+    family, _space, given = person.full_name.rpartition(" ")
+    user.first_name, user.last_name = given[:150], family[:150]
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return user
+
+
+def email_sign_in_link(*, person_id: int) -> bool:
+    """E-mail a person a one-time sign-in link; False when there is no one to send it to."""
+    person = Person.objects.filter(pk=person_id, is_active=True).select_related("user").first()
+    if person is None or not person.email:
+        return False
+    user = ensure_attendee_account(person=person)
+    if user.has_usable_password():
+        # Staff sign in with their password, which the lockout protects.
+        return False
+    link = f"{settings.SITE_URL}{reverse('sign_in_link')}{get_query_string(user)}"
+    context = {"person": person, "link": link, "hours": settings.SESAME_MAX_AGE // 3600}
+    with translation.override(person.language):
+        subject = _("Your DiemCau sign-in link")
+        text = render_to_string("directory/email/sign_in_link.txt", context)
+        html = render_to_string("directory/email/sign_in_link.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[person.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
