@@ -48,8 +48,9 @@ def staff_user(username: str, full_name: str, *, superuser: bool = False) -> Abs
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        family, _space, given = full_name.rpartition(" ")
-        user = User(username=username, first_name=given, last_name=family)
+        # Vietnamese names read family first, so the whole name goes in first_name, which
+        # get_full_name() prints first.
+        user = User(username=username, first_name=full_name)
         user.is_superuser = user.is_staff = superuser
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -71,8 +71,9 @@ def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
         return person.user
     User = get_user_model()
     user = User(username=f"person-{person.pk}", email=person.email)
-    family, _space, given = person.full_name.rpartition(" ")
-    user.first_name, user.last_name = given[:150], family[:150]
+    # Vietnamese names read family first: all of it in first_name, which get_full_name()
+    # prints first.
+    user.first_name = person.full_name[:150]
     user.set_unusable_password()
     user.full_clean()
     user.save()
