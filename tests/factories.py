@@ -76,3 +76,32 @@ def coordinator(unit: AdministrativeUnit, username: str | None = None) -> object
     user = UserFactory(username=username) if username else UserFactory()
     RoleAssignment.objects.create(user=user, role=RoleAssignment.Role.COORDINATOR, unit=unit)
     return user
+
+
+class BridgePointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.BridgePoint"
+
+    name = factory.Sequence(lambda n: f"Điểm cầu {n}")
+    unit = factory.LazyFunction(default_province)
+    room = "Hội trường"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Programme"
+        skip_postgeneration_save = True
+
+    title = "Tập huấn CCHC năm 2021"
+    code = factory.Sequence(lambda n: f"CCHC-2021-{n}")
+    year = 2021
+    unit = factory.LazyFunction(nation)
+    issuing_body = "Bộ Nội vụ"
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def reform_areas(self, create: bool, extracted: object, **kwargs: object) -> None:
+        from training.models import ReformArea
+
+        if create:
+            self.reform_areas.set(extracted or ReformArea.objects.all())

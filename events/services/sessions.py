@@ -1,0 +1,210 @@
+"""Scheduling sessions and every later change to them; each change is recorded."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory.selectors import scope_for
+from training.models import Programme
+
+from ..models import AgendaItem, BridgePoint, Session, SessionChange, SessionPoint
+from ..selectors import Conflict, find_conflicts
+from .points import PointSelection, insert_participations, select_points
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    starts_at: datetime
+    title: str
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A saved session and the bookings it overlaps, for the organiser to look at."""
+
+    session: Session
+    conflicts: list[Conflict]
+
+
+def _check_times(
+    *, starts_at: datetime, ends_at: datetime, record_past: bool, errors: dict[str, list[str]]
+) -> None:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        errors.setdefault("starts_at", []).append(_("Give the time with its time zone."))
+        return
+    if ends_at <= starts_at:
+        errors.setdefault("ends_at", []).append(_("The session must end after it starts."))
+    if starts_at < timezone.now() and not record_past:
+        errors.setdefault("starts_at", []).append(
+            _("This start is in the past. Tick “record a past session” if that is intended.")
+        )
+
+
+def _require_host_in_scope(*, actor: AbstractBaseUser, host_point: BridgePoint) -> None:
+    scope = scope_for(actor)
+    if not scope.is_organiser:
+        raise PermissionDenied(_("Only organisers can schedule sessions."))
+    if not scope.covers_unit(host_point.unit):
+        raise ValidationError({"host_point": _("This host point is outside your scope.")})
+
+
+def _record(
+    session: Session, kind: str, actor: AbstractBaseUser | None, **details: object
+) -> SessionChange:
+    return SessionChange.objects.create(session=session, kind=kind, actor=actor, details=details)
+
+
+@transaction.atomic
+def schedule_session(
+    *,
+    actor: AbstractBaseUser,
+    programme: Programme,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    host_point: BridgePoint,
+    selection: PointSelection,
+    meeting_url: str = "",
+    agenda: tuple[AgendaEntry, ...] = (),
+    record_past: bool = False,
+) -> Scheduled:
+    """Schedule a session at many points in a fixed number of queries; records the change.
+
+    Overlapping bookings of the same rooms or coordinators do not block: they come back
+    in `conflicts`, naming the other session.
+    """
+    _require_host_in_scope(actor=actor, host_point=host_point)
+    errors: dict[str, list[str]] = {}
+    _check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
+    session = Session(
+        programme=programme,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        host_point=host_point,
+        meeting_url=meeting_url,
+        created_by=actor,
+    )
+    try:
+        session.full_clean(exclude=["starts_at", "ends_at"])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if selection.is_empty:
+        errors.setdefault("points", []).append(_("Choose at least one bridge point."))
+    if errors:
+        raise ValidationError(errors)
+    day = timezone.localdate(starts_at)
+    points = select_points(selection=selection, scope=scope_for(actor), on=day)
+    session.save()
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            session=session, starts_at=item.starts_at, title=item.title, speaker=item.speaker
+        )
+        for item in agenda
+    )
+    added = insert_participations(session_id=session.pk, points=points)
+    if added == 0:
+        raise ValidationError({"points": _("The choice names no active bridge point.")})
+    _record(session, SessionChange.Kind.SCHEDULED, actor, points=added)
+    return Scheduled(session=session, conflicts=find_conflicts(session=session))
+
+
+def _bump(session: Session, *fields: str) -> None:
+    session.sequence += 1
+    session.save(update_fields=[*fields, "sequence", "updated_at"])
+
+
+def _require_editable(*, actor: AbstractBaseUser, session: Session) -> None:
+    _require_host_in_scope(actor=actor, host_point=session.host_point)
+    if session.status != Session.Status.SCHEDULED:
+        raise ValidationError(_("Only a scheduled session can be changed."))
+
+
+@transaction.atomic
+def reschedule_session(
+    *,
+    actor: AbstractBaseUser,
+    session: Session,
+    starts_at: datetime,
+    ends_at: datetime,
+    record_past: bool = False,
+) -> Scheduled:
+    """Move a session; the calendar SEQUENCE grows and the change is recorded."""
+    _require_editable(actor=actor, session=session)
+    errors: dict[str, list[str]] = {}
+    _check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    before = {"starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat()}
+    shift = starts_at - session.starts_at
+    session.starts_at, session.ends_at = starts_at, ends_at
+    _bump(session, "starts_at", "ends_at")
+    # The agenda keeps its shape: every item moves with the session.
+    for item in (items := list(session.agenda_items.all())):
+        item.starts_at += shift
+    AgendaItem.objects.bulk_update(items, ["starts_at"])
+    _record(
+        session,
+        SessionChange.Kind.RESCHEDULED,
+        actor,
+        before=before,
+        after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
+    return Scheduled(session=session, conflicts=find_conflicts(session=session))
+
+
+@transaction.atomic
+def change_session_points(
+    *,
+    actor: AbstractBaseUser,
+    session: Session,
+    add: PointSelection | None = None,
+    remove: tuple[int, ...] = (),
+) -> Scheduled:
+    """Add points by the same bulk choice, or take some away; recorded with what changed."""
+    _require_editable(actor=actor, session=session)
+    scope = scope_for(actor)
+    added = 0
+    if add is not None and not add.is_empty:
+        points = select_points(selection=add, scope=scope, on=timezone.localdate(session.starts_at))
+        added = insert_participations(session_id=session.pk, points=points)
+    removed_names: list[str] = []
+    if remove:
+        leaving = SessionPoint.objects.filter(session=session, point_id__in=remove)
+        outside = leaving.exclude(scope.units_q("point__unit__"))
+        if outside.exists():
+            raise ValidationError({"points": _("Some of these points are outside your scope.")})
+        removed_names = list(leaving.values_list("point__name", flat=True)[:50])
+        leaving.delete()
+        if not SessionPoint.objects.filter(session=session).exists():
+            raise ValidationError({"points": _("A session needs at least one bridge point.")})
+    if added or removed_names:
+        _bump(session)
+        _record(
+            session,
+            SessionChange.Kind.POINTS_CHANGED,
+            actor,
+            added=added,
+            removed=len(removed_names),
+            removed_names=removed_names,
+        )
+    return Scheduled(session=session, conflicts=find_conflicts(session=session))
+
+
+@transaction.atomic
+def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) -> Session:
+    """Cancel a session; it stays, with its history, as STATUS:CANCELLED in calendars."""
+    _require_editable(actor=actor, session=session)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the session is cancelled.")})
+    session.status = Session.Status.CANCELLED
+    _bump(session, "status")
+    _record(session, SessionChange.Kind.CANCELLED, actor, reason=reason.strip())
+    return session
