@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo messages clean
+.PHONY: run test lint format install migrate demo bench messages clean
+
+BENCH ?=
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +40,10 @@ format: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Figures at national scale on PostgreSQL (DATABASE_URL's server, in a database of its own).
+bench: install
+	$(BIN)/python -m bench $(BENCH)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=node_modules --ignore=.venv

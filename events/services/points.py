@@ -75,7 +75,8 @@ def select_points(
         if rule.level:
             condition &= Q(unit__level=rule.level)
         wanted |= condition
-    if selection.add:
+    # exclude(Q()) would exclude every row, so a national scope skips the check.
+    if selection.add and not scope.national:
         outside += list(
             BridgePoint.objects.filter(pk__in=selection.add)
             .exclude(scope.units_q("unit__"))

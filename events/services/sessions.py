@@ -179,7 +179,7 @@ def change_session_points(
     if remove:
         leaving = SessionPoint.objects.filter(session=session, point_id__in=remove)
         outside = leaving.exclude(scope.units_q("point__unit__"))
-        if outside.exists():
+        if not scope.national and outside.exists():
             raise ValidationError({"points": _("Some of these points are outside your scope.")})
         removed_names = list(leaving.values_list("point__name", flat=True)[:50])
         leaving.delete()

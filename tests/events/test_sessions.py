@@ -377,3 +377,11 @@ def test_a_cancelled_session_holds_no_room(network, vinh_phuc_organiser, ministr
     cancel_session(actor=vinh_phuc_organiser, session=first, reason="Hoãn")
 
     assert ministry_training(network, ministry_organiser).conflicts == []
+
+
+def test_a_national_organiser_may_add_any_single_point(network, ministry_organiser):
+    selection = PointSelection(add=(network.ben_tre_point.pk, network.district_points[0].pk))
+
+    session = ministry_training(network, ministry_organiser, selection=selection).session
+
+    assert set(session.points.all()) == {network.ben_tre_point, network.district_points[0]}
