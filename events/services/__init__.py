@@ -7,6 +7,7 @@ from .points import (
     insert_participations,
     select_points,
 )
+from .series import expand_rule, schedule_series
 from .sessions import (
     AgendaEntry,
     Scheduled,
@@ -24,8 +25,10 @@ __all__ = [
     "assign_coordinator",
     "cancel_session",
     "change_session_points",
+    "expand_rule",
     "insert_participations",
     "reschedule_session",
+    "schedule_series",
     "schedule_session",
     "select_points",
 ]

@@ -32,7 +32,7 @@ class Scheduled:
     conflicts: list[Conflict]
 
 
-def _check_times(
+def check_times(
     *, starts_at: datetime, ends_at: datetime, record_past: bool, errors: dict[str, list[str]]
 ) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
@@ -46,7 +46,7 @@ def _check_times(
         )
 
 
-def _require_host_in_scope(*, actor: AbstractBaseUser, host_point: BridgePoint) -> None:
+def require_host_in_scope(*, actor: AbstractBaseUser, host_point: BridgePoint) -> None:
     scope = scope_for(actor)
     if not scope.is_organiser:
         raise PermissionDenied(_("Only organisers can schedule sessions."))
@@ -79,9 +79,9 @@ def schedule_session(
     Overlapping bookings of the same rooms or coordinators do not block: they come back
     in `conflicts`, naming the other session.
     """
-    _require_host_in_scope(actor=actor, host_point=host_point)
+    require_host_in_scope(actor=actor, host_point=host_point)
     errors: dict[str, list[str]] = {}
-    _check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
+    check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
     session = Session(
         programme=programme,
         title=title,
@@ -122,7 +122,7 @@ def _bump(session: Session, *fields: str) -> None:
 
 
 def _require_editable(*, actor: AbstractBaseUser, session: Session) -> None:
-    _require_host_in_scope(actor=actor, host_point=session.host_point)
+    require_host_in_scope(actor=actor, host_point=session.host_point)
     if session.status != Session.Status.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be changed."))
 
@@ -139,7 +139,7 @@ def reschedule_session(
     """Move a session; the calendar SEQUENCE grows and the change is recorded."""
     _require_editable(actor=actor, session=session)
     errors: dict[str, list[str]] = {}
-    _check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
+    check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
     if errors:
         raise ValidationError(errors)
     before = {"starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat()}
