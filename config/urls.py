@@ -12,6 +12,7 @@ admin.site.site_title = "DiemCau"
 urlpatterns = [
     path("", directory_views.home, name="home"),
     path("directory/", include("directory.urls")),
+    path("", include("events.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

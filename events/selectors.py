@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from directory.selectors import AnyUser, scope_for
+from training.models import Programme
 
-from .models import BridgePoint, Session, SessionPoint
+from .models import BridgePoint, CalendarFeed, Session, SessionPoint
 
 CONFLICTS_SHOWN = 50
 
@@ -75,3 +77,108 @@ def points_for(user: AnyUser) -> QuerySet[BridgePoint]:
     if scope.is_coordinator:
         return points.filter(coordinators=user)
     return points.none()
+
+
+def sessions_for(user: AnyUser) -> QuerySet[Session]:
+    """Sessions a user may see: in an organiser's scope (by programme, host or any point),
+    at a coordinator's points, or, for an attendee, where their agency is invited."""
+    scope = scope_for(user)
+    sessions = Session.objects.select_related("programme", "host_point", "series")
+    if scope.national:
+        return sessions
+    visible = Q(pk__in=[])
+    if scope.is_organiser:
+        visible |= (
+            Q(programme__in=Programme.objects.filter(scope.units_q("unit__")))
+            | Q(host_point__in=BridgePoint.objects.filter(scope.units_q("unit__")))
+            | Exists(
+                SessionPoint.objects.filter(scope.units_q("point__unit__"), session=OuterRef("pk"))
+            )
+        )
+    if scope.is_coordinator:
+        visible |= Q(host_point__coordinators=user) | Exists(
+            SessionPoint.objects.filter(session=OuterRef("pk"), point__coordinators=user)
+        )
+    if scope.person_id is not None:
+        visible |= Exists(
+            SessionPoint.objects.filter(
+                session=OuterRef("pk"), invited_agencies__agency__people=scope.person_id
+            )
+        )
+    return sessions.filter(visible)
+
+
+def get_session_for(user: AnyUser, session_id: int) -> Session:
+    session = sessions_for(user).filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def get_active_feed(token: str) -> CalendarFeed:
+    """The feed behind a subscription URL; 404 when the token is wrong or revoked."""
+    feed = (
+        CalendarFeed.objects.select_related("person", "point", "programme")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    return feed
+
+
+@dataclass(frozen=True)
+class FeedContent:
+    name: str
+    sessions: list[Session]
+    locations: dict[int, BridgePoint]
+    default_location: BridgePoint | None = None
+
+    def location_for(self, session: Session) -> BridgePoint | None:
+        return self.locations.get(session.pk, self.default_location or session.host_point)
+
+
+def _calendar_sessions(sessions: QuerySet[Session]) -> list[Session]:
+    return list(
+        sessions.select_related("programme", "host_point", "series")
+        .prefetch_related("agenda_items")
+        .order_by("starts_at")
+    )
+
+
+def feed_content(feed: CalendarFeed) -> FeedContent:
+    """What a feed shows, with each attendee's own bridge point as the LOCATION."""
+    if feed.kind == CalendarFeed.Kind.PERSON:
+        participations = SessionPoint.objects.filter(
+            invited_agencies__agency_id=feed.person.agency_id
+        ).select_related("point")
+        locations = {p.session_id: p.point for p in participations}
+        sessions = Session.objects.filter(pk__in=locations.keys())
+        return FeedContent(feed.person.full_name, _calendar_sessions(sessions), locations)
+    if feed.kind == CalendarFeed.Kind.POINT:
+        sessions = Session.objects.filter(
+            Q(participations__point=feed.point) | Q(host_point=feed.point)
+        ).distinct()
+        return FeedContent(feed.point.name, _calendar_sessions(sessions), {}, feed.point)
+    sessions = Session.objects.filter(programme=feed.programme)
+    return FeedContent(feed.programme.title, _calendar_sessions(sessions), {})
+
+
+def calendar_sessions(session: Session) -> list[Session]:
+    """One session for its own .ics: an occurrence comes with its whole series."""
+    if session.series_id is None:
+        return _calendar_sessions(Session.objects.filter(pk=session.pk))
+    return _calendar_sessions(Session.objects.filter(series_id=session.series_id))
+
+
+def attendee_location(user: AnyUser, session: Session) -> BridgePoint:
+    """Where this user attends: the point their agency is invited to, else the host."""
+    person_id = scope_for(user).person_id
+    participation = (
+        SessionPoint.objects.filter(session=session, invited_agencies__agency__people=person_id)
+        .select_related("point")
+        .first()
+        if person_id
+        else None
+    )
+    return participation.point if participation else session.host_point

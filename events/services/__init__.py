@@ -1,5 +1,6 @@
 """Every change to bridge points and sessions goes through these functions."""
 
+from .feeds import open_feed, revoke_feed
 from .points import (
     PointSelection,
     UnitRule,
@@ -13,6 +14,7 @@ from .sessions import (
     Scheduled,
     cancel_session,
     change_session_points,
+    invite_agency,
     reschedule_session,
     schedule_session,
 )
@@ -27,7 +29,10 @@ __all__ = [
     "change_session_points",
     "expand_rule",
     "insert_participations",
+    "invite_agency",
+    "open_feed",
     "reschedule_session",
+    "revoke_feed",
     "schedule_series",
     "schedule_session",
     "select_points",

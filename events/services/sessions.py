@@ -9,10 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directory.models import Agency
 from directory.selectors import scope_for
 from training.models import Programme
 
-from ..models import AgendaItem, BridgePoint, Session, SessionChange, SessionPoint
+from ..models import (
+    AgendaItem,
+    BridgePoint,
+    InvitedAgency,
+    Session,
+    SessionChange,
+    SessionPoint,
+)
 from ..selectors import Conflict, find_conflicts
 from .points import PointSelection, insert_participations, select_points
 
@@ -121,7 +129,7 @@ def _bump(session: Session, *fields: str) -> None:
     session.save(update_fields=[*fields, "sequence", "updated_at"])
 
 
-def _require_editable(*, actor: AbstractBaseUser, session: Session) -> None:
+def require_editable(*, actor: AbstractBaseUser, session: Session) -> None:
     require_host_in_scope(actor=actor, host_point=session.host_point)
     if session.status != Session.Status.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be changed."))
@@ -137,7 +145,7 @@ def reschedule_session(
     record_past: bool = False,
 ) -> Scheduled:
     """Move a session; the calendar SEQUENCE grows and the change is recorded."""
-    _require_editable(actor=actor, session=session)
+    require_editable(actor=actor, session=session)
     errors: dict[str, list[str]] = {}
     check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
     if errors:
@@ -169,7 +177,7 @@ def change_session_points(
     remove: tuple[int, ...] = (),
 ) -> Scheduled:
     """Add points by the same bulk choice, or take some away; recorded with what changed."""
-    _require_editable(actor=actor, session=session)
+    require_editable(actor=actor, session=session)
     scope = scope_for(actor)
     added = 0
     if add is not None and not add.is_empty:
@@ -201,10 +209,40 @@ def change_session_points(
 @transaction.atomic
 def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) -> Session:
     """Cancel a session; it stays, with its history, as STATUS:CANCELLED in calendars."""
-    _require_editable(actor=actor, session=session)
+    require_editable(actor=actor, session=session)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
     session.status = Session.Status.CANCELLED
     _bump(session, "status")
     _record(session, SessionChange.Kind.CANCELLED, actor, reason=reason.strip())
     return session
+
+
+@transaction.atomic
+def invite_agency(
+    *,
+    actor: AbstractBaseUser,
+    session: Session,
+    point: BridgePoint,
+    agency: Agency,
+    quota: int | None = None,
+) -> InvitedAgency:
+    """Invite an agency to send people to one point of a session; again updates the quota."""
+    require_editable(actor=actor, session=session)
+    participation = SessionPoint.objects.filter(session=session, point=point).first()
+    if participation is None:
+        raise ValidationError({"point": _("This bridge point does not take part in the session.")})
+    if not scope_for(actor).covers_unit(agency.unit):
+        raise ValidationError({"agency": _("This agency is outside your scope.")})
+    invitation, _created = InvitedAgency.objects.update_or_create(
+        participation=participation, agency=agency, defaults={"quota": quota}
+    )
+    _record(
+        session,
+        SessionChange.Kind.DETAILS_CHANGED,
+        actor,
+        invited=agency.name,
+        point=point.name,
+        quota=quota,
+    )
+    return invitation
