@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from .models import (
     AgendaItem,
     BridgePoint,
+    CalendarFeed,
     InvitedAgency,
     Session,
     SessionChange,
@@ -83,3 +84,12 @@ class SessionChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["kind", "person", "point", "programme", "created_at", "revoked_at"]
+    list_filter = ["kind", "revoked_at"]
+    search_fields = ["person__full_name", "point__name", "programme__title"]
+    raw_id_fields = ["person", "point", "programme", "created_by"]
+    readonly_fields = ["token", "created_at"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from directory.selectors import AnyUser, scope_for
@@ -182,3 +182,7 @@ def attendee_location(user: AnyUser, session: Session) -> BridgePoint:
         else None
     )
     return participation.point if participation else session.host_point
+
+
+def sessions_with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return sessions.annotate(point_count=Count("participations", distinct=True))

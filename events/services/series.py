@@ -72,7 +72,7 @@ def schedule_series(
     Every occurrence becomes a Session of its own, so each can be moved or cancelled
     with the ordinary services; all of it is recorded.
     """
-    require_host_in_scope(actor=actor, host_point=host_point)
+    require_host_in_scope(actor=actor, host_point=host_point, programme=programme)
     errors: dict[str, list[str]] = {}
     check_times(
         starts_at=first_start,

@@ -54,12 +54,16 @@ def check_times(
         )
 
 
-def require_host_in_scope(*, actor: AbstractBaseUser, host_point: BridgePoint) -> None:
+def require_host_in_scope(
+    *, actor: AbstractBaseUser, host_point: BridgePoint, programme: Programme | None = None
+) -> None:
     scope = scope_for(actor)
     if not scope.is_organiser:
         raise PermissionDenied(_("Only organisers can schedule sessions."))
     if not scope.covers_unit(host_point.unit):
         raise ValidationError({"host_point": _("This host point is outside your scope.")})
+    if programme is not None and not scope.covers_unit(programme.unit):
+        raise ValidationError({"programme": _("This programme is outside your scope.")})
 
 
 def _record(
@@ -87,7 +91,7 @@ def schedule_session(
     Overlapping bookings of the same rooms or coordinators do not block: they come back
     in `conflicts`, naming the other session.
     """
-    require_host_in_scope(actor=actor, host_point=host_point)
+    require_host_in_scope(actor=actor, host_point=host_point, programme=programme)
     errors: dict[str, list[str]] = {}
     check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
     session = Session(

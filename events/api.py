@@ -1,0 +1,216 @@
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from training.selectors import get_programme_for
+
+from . import selectors, services
+from .models import Session
+
+router = Router(tags=["events"])
+
+
+class PointOut(Schema):
+    id: int
+    name: str
+    unit_id: int
+    unit_name: str = Field(alias="unit.name")
+    room: str
+    address: str
+    capacity: int | None
+    is_host: bool
+
+
+class AgendaItemIn(Schema):
+    starts_at: datetime
+    title: str
+    speaker: str = ""
+
+
+class AgendaItemOut(AgendaItemIn):
+    pass
+
+
+class UnitRuleIn(Schema):
+    unit_id: int | None = None
+    level: str | None = None
+
+
+class SelectionIn(Schema):
+    rules: list[UnitRuleIn] = []
+    add: list[int] = []
+    remove: list[int] = []
+
+    def to_selection(self) -> services.PointSelection:
+        return services.PointSelection(
+            rules=tuple(services.UnitRule(r.unit_id, r.level) for r in self.rules),
+            add=tuple(self.add),
+            remove=tuple(self.remove),
+        )
+
+
+class SessionIn(Schema):
+    programme_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    host_point_id: int
+    meeting_url: str = ""
+    agenda: list[AgendaItemIn] = []
+    points: SelectionIn
+    record_past: bool = False
+
+
+class SessionOut(Schema):
+    id: int
+    uid: UUID
+    title: str
+    programme_id: int
+    starts_at: datetime
+    ends_at: datetime
+    host_point_id: int
+    meeting_url: str
+    status: str
+    sequence: int
+    series_id: int | None
+    point_count: int
+
+
+class SessionDetailOut(SessionOut):
+    agenda: list[AgendaItemOut]
+
+
+class ConflictOut(Schema):
+    kind: str
+    point_name: str
+    other_session_id: int
+    other_title: str
+    other_starts_at: datetime
+    other_ends_at: datetime
+    coordinator: str
+
+
+class ScheduledOut(Schema):
+    session: SessionDetailOut
+    conflicts: list[ConflictOut]
+
+
+class RescheduleIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    record_past: bool = False
+
+
+class PointsChangeIn(Schema):
+    add: SelectionIn | None = None
+    remove: list[int] = []
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+def session_out(session: Session) -> dict[str, object]:
+    return {
+        **{
+            field: getattr(session, field)
+            for field in SessionOut.model_fields
+            if field != "point_count"
+        },
+        "point_count": session.participations.count(),
+        "agenda": list(session.agenda_items.all()),
+    }
+
+
+def scheduled_out(scheduled: services.Scheduled) -> dict[str, object]:
+    return {"session": session_out(scheduled.session), "conflicts": scheduled.conflicts}
+
+
+@router.get("/points", response=list[PointOut], summary="Bridge points in scope")
+@paginate(PageNumberPagination, page_size=100)
+def list_points(request: HttpRequest, unit: int | None = None, q: str = "") -> object:
+    points = selectors.points_for(request.user)
+    if unit is not None:
+        from directory.selectors import get_unit_for
+
+        points = points.filter(unit__path__startswith=get_unit_for(request.user, unit).path)
+    if q:
+        points = points.filter(name__icontains=q)
+    return points
+
+
+@router.get("/sessions", response=list[SessionOut], summary="Sessions in scope")
+@paginate(PageNumberPagination, page_size=50)
+def list_sessions(
+    request: HttpRequest,
+    programme: int | None = None,
+    status: Session.Status | None = None,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
+) -> object:
+    sessions = selectors.sessions_with_counts(selectors.sessions_for(request.user))
+    if programme is not None:
+        sessions = sessions.filter(programme_id=programme)
+    if status is not None:
+        sessions = sessions.filter(status=status)
+    if starts_after is not None:
+        sessions = sessions.filter(starts_at__gte=starts_after)
+    if starts_before is not None:
+        sessions = sessions.filter(starts_at__lt=starts_before)
+    return sessions
+
+
+@router.post("/sessions", response={201: ScheduledOut}, summary="Schedule a session")
+def schedule_session(request: HttpRequest, data: SessionIn) -> Status:
+    scheduled = services.schedule_session(
+        actor=request.user,
+        programme=get_programme_for(request.user, data.programme_id),
+        title=data.title,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        host_point=get_object_or_404(selectors.points_for(request.user), pk=data.host_point_id),
+        meeting_url=data.meeting_url,
+        agenda=tuple(services.AgendaEntry(i.starts_at, i.title, i.speaker) for i in data.agenda),
+        selection=data.points.to_selection(),
+        record_past=data.record_past,
+    )
+    return Status(201, scheduled_out(scheduled))
+
+
+@router.get("/sessions/{session_id}", response=SessionDetailOut, summary="One session")
+def get_session(request: HttpRequest, session_id: int) -> dict[str, object]:
+    return session_out(selectors.get_session_for(request.user, session_id))
+
+
+@router.post("/sessions/{session_id}/reschedule", response=ScheduledOut, summary="Move a session")
+def reschedule_session(
+    request: HttpRequest, session_id: int, data: RescheduleIn
+) -> dict[str, object]:
+    session = selectors.get_session_for(request.user, session_id)
+    return scheduled_out(
+        services.reschedule_session(actor=request.user, session=session, **data.dict())
+    )
+
+
+@router.post("/sessions/{session_id}/points", response=ScheduledOut, summary="Change points")
+def change_points(request: HttpRequest, session_id: int, data: PointsChangeIn) -> dict[str, object]:
+    session = selectors.get_session_for(request.user, session_id)
+    scheduled = services.change_session_points(
+        actor=request.user,
+        session=session,
+        add=data.add.to_selection() if data.add else None,
+        remove=tuple(data.remove),
+    )
+    return scheduled_out(scheduled)
+
+
+@router.post("/sessions/{session_id}/cancel", response=SessionDetailOut, summary="Cancel")
+def cancel_session(request: HttpRequest, session_id: int, data: CancelIn) -> dict[str, object]:
+    session = selectors.get_session_for(request.user, session_id)
+    return session_out(
+        services.cancel_session(actor=request.user, session=session, reason=data.reason)
+    )
