@@ -5,8 +5,10 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from directory.selectors import AnyUser, scope_for
+from directory.models import AdministrativeUnit
+from directory.selectors import AnyUser, scope_for, units_for
 from training.models import Programme
 
 from .models import BridgePoint, CalendarFeed, Session, SessionPoint
@@ -186,3 +188,84 @@ def attendee_location(user: AnyUser, session: Session) -> BridgePoint:
 
 def sessions_with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     return sessions.annotate(point_count=Count("participations", distinct=True))
+
+
+@dataclass(frozen=True)
+class ProvinceGroup:
+    province: str
+    points: list[tuple[int, str, str]]  # point id, point name, unit name
+
+    @property
+    def count(self) -> int:
+        return len(self.points)
+
+
+def points_by_province(session: Session) -> list[ProvinceGroup]:
+    """A session's points grouped under their province, in three queries for any size."""
+    rows = list(
+        SessionPoint.objects.filter(session=session)
+        .order_by("point__unit__path", "point__name")
+        .values_list("point_id", "point__name", "point__unit__name", "point__unit__path")
+    )
+    province_ids = {int(path.strip("/").split("/")[1]) for *_, path in rows if path.count("/") > 2}
+    names = dict(AdministrativeUnit.objects.filter(pk__in=province_ids).values_list("pk", "name"))
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for point_id, point_name, unit_name, path in rows:
+        parts = path.strip("/").split("/")
+        province = names.get(int(parts[1]), unit_name) if len(parts) > 1 else unit_name
+        groups.setdefault(province, []).append((point_id, point_name, unit_name))
+    return [ProvinceGroup(name, points) for name, points in sorted(groups.items())]
+
+
+def province_units_for(user: AnyUser) -> QuerySet[AdministrativeUnit]:
+    return units_for(user).filter(level=AdministrativeUnit.Level.PROVINCE).order_by("name")
+
+
+def choosable_units_for(user: AnyUser) -> QuerySet[AdministrativeUnit]:
+    """Units a bulk choice can start from: provinces and districts in scope."""
+    return (
+        units_for(user)
+        .filter(level__in=[AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.DISTRICT])
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def filter_sessions(
+    sessions: QuerySet[Session],
+    *,
+    query: str = "",
+    programme: object = None,
+    province: AdministrativeUnit | None = None,
+    status: str = "",
+) -> QuerySet[Session]:
+    if query:
+        sessions = sessions.filter(title__icontains=query)
+    if programme is not None:
+        sessions = sessions.filter(programme=programme)
+    if province is not None:
+        sessions = sessions.filter(
+            Exists(
+                SessionPoint.objects.filter(
+                    session=OuterRef("pk"), point__unit__path__startswith=province.path
+                )
+            )
+        )
+    if status:
+        sessions = sessions.filter(status=status)
+    return sessions
+
+
+def upcoming_by_point(points: list[BridgePoint], *, limit: int = 5) -> dict[int, list[Session]]:
+    """The next sessions at each of a coordinator's points, in one query."""
+    now = timezone.now()
+    rows = (
+        SessionPoint.objects.filter(point__in=points, session__ends_at__gte=now)
+        .select_related("session")
+        .order_by("session__starts_at")
+    )
+    upcoming: dict[int, list[Session]] = {point.pk: [] for point in points}
+    for row in rows:
+        if len(upcoming[row.point_id]) < limit:
+            upcoming[row.point_id].append(row.session)
+    return upcoming

@@ -5,5 +5,13 @@ from . import views
 app_name = "events"
 urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("sessions/", views.session_list, name="session_list"),
+    path("sessions/new/", views.session_create, name="session_create"),
+    path("sessions/calendar/", views.session_calendar_view, name="session_calendar_view"),
+    path("sessions/mine/", views.my_sessions, name="my_sessions"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/reschedule/", views.session_reschedule, name="session_reschedule"),
+    path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
+    path("points/mine/", views.my_points, name="my_points"),
 ]

@@ -1,0 +1,183 @@
+import re
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import AdministrativeUnit
+
+from .models import BridgePoint, Session
+from .services import AgendaEntry, PointSelection, UnitRule
+
+LEVEL_CHOICES = [
+    ("", _("Every level")),
+    (AdministrativeUnit.Level.PROVINCE, _("Every province")),
+    (AdministrativeUnit.Level.DISTRICT, _("Every district")),
+    (AdministrativeUnit.Level.COMMUNE, _("Every commune")),
+]
+AGENDA_LINE = re.compile(r"^\s*(\d{1,2})[:h](\d{2})\s*\|\s*([^|]+?)\s*(?:\|\s*(.*?))?\s*$")
+
+
+class BootstrapMixin:
+    """Bootstrap's classes on every widget, so templates can render fields as they are."""
+
+    def style_fields(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class PointChoiceMixin(forms.Form):
+    """The bulk choice of bridge points: a rule over the tree plus single points."""
+
+    within = forms.ModelChoiceField(
+        label=_("Within"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        empty_label=_("The whole of your scope"),
+    )
+    level = forms.ChoiceField(label=_("Points at"), choices=LEVEL_CHOICES, required=False)
+    use_rule = forms.BooleanField(label=_("Choose points by this rule"), required=False)
+    add_points = forms.ModelMultipleChoiceField(
+        label=_("Add single points"),
+        queryset=BridgePoint.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    remove_points = forms.ModelMultipleChoiceField(
+        label=_("Leave out"),
+        queryset=BridgePoint.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+
+    def set_choices(self, *, units: object, points: object) -> None:
+        self.fields["within"].queryset = units
+        self.fields["add_points"].queryset = points
+        self.fields["remove_points"].queryset = points
+
+    def selection(self) -> PointSelection:
+        data = self.cleaned_data
+        rules = ()
+        if data.get("use_rule"):
+            within = data.get("within")
+            rules = (UnitRule(within.pk if within else None, data.get("level") or None),)
+        return PointSelection(
+            rules=rules,
+            add=tuple(point.pk for point in data.get("add_points") or ()),
+            remove=tuple(point.pk for point in data.get("remove_points") or ()),
+        )
+
+
+class SessionForm(BootstrapMixin, PointChoiceMixin):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=LocalDateTimeInput())
+    host_point = forms.ModelChoiceField(label=_("Host point"), queryset=None)
+    meeting_url = forms.URLField(
+        label=_("Meeting link"), required=False, assume_scheme="https", max_length=500
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "08:00 | Khai mạc | Lãnh đạo Bộ"}),
+        help_text=_("One item a line: time | title | speaker."),
+    )
+    record_past = forms.BooleanField(
+        label=_("Record a past session"),
+        required=False,
+        help_text=_("For sessions that already took place, such as those of 2021."),
+    )
+    field_order = [
+        "programme",
+        "title",
+        "starts_at",
+        "ends_at",
+        "host_point",
+        "meeting_url",
+        "agenda",
+        "use_rule",
+        "within",
+        "level",
+        "add_points",
+        "remove_points",
+        "record_past",
+    ]
+
+    def __init__(
+        self, *args: object, programmes: object, units: object, points: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["host_point"].queryset = points
+        self.set_choices(units=units, points=points)
+        self.style_fields()
+
+    def clean_agenda(self) -> list[tuple[time, str, str]]:
+        items = []
+        for number, line in enumerate(self.cleaned_data["agenda"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = AGENDA_LINE.match(line)
+            if match is None or int(match[1]) > 23:
+                raise forms.ValidationError(
+                    _("Line %(line)s: write it as 08:00 | title | speaker.") % {"line": number}
+                )
+            items.append((time(int(match[1]), int(match[2])), match[3], match[4] or ""))
+        return items
+
+    def agenda_entries(self) -> tuple[AgendaEntry, ...]:
+        day = timezone.localtime(self.cleaned_data["starts_at"]).date()
+        zone = timezone.get_current_timezone()
+        return tuple(
+            AgendaEntry(datetime.combine(day, clock, tzinfo=zone), title, speaker)
+            for clock, title, speaker in self.cleaned_data["agenda"]
+        )
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=LocalDateTimeInput())
+    record_past = forms.BooleanField(label=_("Record a past session"), required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class SessionFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, required=False, empty_label=_("All provinces")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Session.Status.choices],
+    )
+
+    def __init__(
+        self, *args: object, programmes: object, provinces: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["province"].queryset = provinces
+        self.style_fields()
