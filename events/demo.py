@@ -1,13 +1,27 @@
 """Demo bridge points from the seeds: the Ministry's host point and the provincial and
 district points of Bến Tre, Vĩnh Phúc (its nine districts), Điện Biên and Quảng Trị."""
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from directory.demo import DemoDirectory
-from directory.models import AdministrativeUnit
+from directory.models import AdministrativeUnit, Agency
+from training.models import Programme
+from training.services import add_material, create_programme
 
-from .models import BridgePoint
-from .services import assign_coordinator
+from .models import BridgePoint, Session, SessionSeries
+from .services import (
+    AgendaEntry,
+    PointSelection,
+    UnitRule,
+    assign_coordinator,
+    invite_agency,
+    schedule_series,
+    schedule_session,
+)
 
 
 def point(unit: AdministrativeUnit, name: str, **fields: object) -> BridgePoint:
@@ -69,3 +83,166 @@ def load_demo_points(directory: DemoDirectory) -> list[BridgePoint]:
     song_lo = next(p for p in points if p.unit.name.endswith("Sông Lô"))
     assign_coordinator(point=song_lo, user=directory.coordinator)
     return points
+
+
+def _programme(directory: DemoDirectory, **fields: object) -> Programme:
+    found = Programme.objects.filter(code=fields["code"]).first()
+    return found or create_programme(actor=directory.admin, **fields)
+
+
+def _once(title: str, schedule: Callable[[], object]) -> None:
+    if not Session.objects.filter(title=title).exists():
+        schedule()
+
+
+@transaction.atomic
+def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> None:
+    """The seeds' sessions, a monthly series and one upcoming session; idempotent."""
+    host, ben_tre, vinh_phuc, dien_bien, quang_tri, *districts = points
+    zone = timezone.get_current_timezone()
+    nation = AdministrativeUnit.objects.get(level=AdministrativeUnit.Level.NATION)
+    national = _programme(
+        directory,
+        title="Tập huấn CCHC năm 2021",
+        code="CCHC-2021",
+        year=2021,
+        unit=nation,
+        issuing_body="Bộ Nội vụ",
+        reform_area_numbers=range(1, 7),
+        required_sessions=1,
+        min_minutes_present=120,
+    )
+    if not national.materials.exists():
+        for title, number in (
+            ("Nghị quyết ban hành Chương trình tổng thể CCHC nhà nước 2021-2030", "76/NQ-CP"),
+            ("Chỉ thị về đẩy mạnh thực hiện Chương trình tổng thể CCHC", "23/CT-TTg"),
+        ):
+            add_material(
+                actor=directory.admin,
+                programme=national,
+                title=title,
+                kind="legal_document",
+                document_number=number,
+                url="https://vanban.chinhphu.vn/",
+            )
+    agenda = (
+        AgendaEntry(
+            datetime(2021, 11, 23, 8, 0, tzinfo=zone),
+            "Giới thiệu Chương trình tổng thể CCHC nhà nước giai đoạn 2021-2030",
+            "Lãnh đạo Vụ Cải cách hành chính",
+        ),
+        AgendaEntry(
+            datetime(2021, 11, 23, 9, 30, tzinfo=zone),
+            "Triển khai Chỉ thị số 23/CT-TTg ngày 02/9/2021",
+            "Lãnh đạo Vụ Cải cách hành chính",
+        ),
+    )
+    ministry_title = "Hội nghị tập huấn trực tuyến cải cách hành chính năm 2021"
+    _once(
+        ministry_title,
+        lambda: schedule_session(
+            actor=directory.national_organiser,
+            programme=national,
+            title=ministry_title,
+            starts_at=datetime(2021, 11, 23, 8, 0, tzinfo=zone),
+            ends_at=datetime(2021, 11, 23, 11, 30, tzinfo=zone),
+            host_point=host,
+            meeting_url="https://hop.moha.example.vn/cchc-2021",
+            agenda=agenda,
+            selection=PointSelection(rules=(UnitRule(level="province"),)),
+            record_past=True,
+        ),
+    )
+    provincial = _programme(
+        directory,
+        title="Triển khai CCHC tỉnh Vĩnh Phúc giai đoạn 2021-2025",
+        code="VP-CCHC-2021",
+        year=2021,
+        unit=vinh_phuc.unit,
+        issuing_body="Sở Nội vụ tỉnh Vĩnh Phúc",
+        reform_area_numbers=range(1, 7),
+    )
+    vinh_phuc_title = "Hội nghị trực tuyến triển khai các văn bản về CCHC giai đoạn 2021-2025"
+    _once(
+        vinh_phuc_title,
+        lambda: schedule_session(
+            actor=directory.provincial_organiser,
+            programme=provincial,
+            title=vinh_phuc_title,
+            starts_at=datetime(2021, 11, 3, 8, 0, tzinfo=zone),
+            ends_at=datetime(2021, 11, 3, 11, 0, tzinfo=zone),
+            host_point=vinh_phuc,
+            selection=PointSelection(
+                rules=(UnitRule(unit_id=vinh_phuc.unit_id, level="district"),)
+            ),
+            record_past=True,
+        ),
+    )
+    monthly = _programme(
+        directory,
+        title="Sinh hoạt chính trị đầu tháng, Sở Ngoại vụ Quảng Trị",
+        code="QT-SHCT-2021",
+        year=2021,
+        unit=quang_tri.unit,
+        issuing_body="Sở Ngoại vụ tỉnh Quảng Trị",
+        reform_area_numbers=[1, 4],
+    )
+    monthly_title = "Chào cờ và sinh hoạt chính trị đầu tháng"
+    if not SessionSeries.objects.filter(title=monthly_title).exists():
+        schedule_series(
+            actor=directory.admin,
+            programme=monthly,
+            title=monthly_title,
+            rule="FREQ=MONTHLY;BYDAY=1MO;COUNT=12",
+            first_start=datetime(2021, 8, 2, 7, 30, tzinfo=zone),
+            duration=timedelta(hours=1, minutes=30),
+            host_point=quang_tri,
+            selection=PointSelection(add=(quang_tri.pk,)),
+            record_past=True,
+        )
+    review = _programme(
+        directory,
+        title="Đẩy mạnh CCHC và cải cách chế độ công vụ, công chức năm 2015",
+        code="CCHC-2015",
+        year=2015,
+        unit=nation,
+        issuing_body="Bộ Nội vụ",
+        reform_area_numbers=[1, 2, 4],
+    )
+    review_title = "Hội nghị trực tuyến về đẩy mạnh CCHC và cải cách chế độ công vụ, công chức"
+    _once(
+        review_title,
+        lambda: schedule_session(
+            actor=directory.national_organiser,
+            programme=review,
+            title=review_title,
+            starts_at=datetime(2015, 3, 26, 8, 0, tzinfo=zone),
+            ends_at=datetime(2015, 3, 26, 11, 30, tzinfo=zone),
+            host_point=host,
+            selection=PointSelection(add=(dien_bien.pk,)),
+            record_past=True,
+        ),
+    )
+    upcoming_title = "Tập huấn nghiệp vụ CCHC cho cán bộ đầu mối"
+    start = (timezone.localtime() + timedelta(days=7)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    if not Session.objects.filter(title=upcoming_title).exists():
+        upcoming = schedule_session(
+            actor=directory.national_organiser,
+            programme=national,
+            title=upcoming_title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            host_point=host,
+            meeting_url="https://hop.moha.example.vn/nghiep-vu-cchc",
+            selection=PointSelection(add=tuple(p.pk for p in (ben_tre, vinh_phuc, *districts))),
+        ).session
+        song_lo = next(p for p in districts if p.unit.name.endswith("Sông Lô"))
+        for agency in Agency.objects.filter(unit=song_lo.unit):
+            invite_agency(
+                actor=directory.national_organiser,
+                session=upcoming,
+                point=song_lo,
+                agency=agency,
+            )

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from directory.demo import DEMO_PASSWORD, load_demo_directory
-from events.demo import load_demo_points
+from events.demo import load_demo_points, load_demo_sessions
 
 
 class Command(BaseCommand):
@@ -12,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         directory = load_demo_directory()
         points = load_demo_points(directory)
+        load_demo_sessions(directory, points)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(points)} bridge points."))
         self.stdout.write(
             "\n".join(
