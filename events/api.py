@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -97,6 +97,38 @@ class ConflictOut(Schema):
 class ScheduledOut(Schema):
     session: SessionDetailOut
     conflicts: list[ConflictOut]
+
+
+class SeriesIn(Schema):
+    programme_id: int
+    title: str
+    rule: str
+    first_start: datetime
+    duration_minutes: int
+    host_point_id: int
+    meeting_url: str = ""
+    points: SelectionIn
+    record_past: bool = False
+
+
+class SeriesOut(Schema):
+    id: int
+    title: str
+    rule: str
+    sessions: list[SessionOut]
+
+
+class InvitationIn(Schema):
+    point_id: int
+    agency_id: int
+    quota: int | None = None
+
+
+class InvitationOut(Schema):
+    id: int
+    point_id: int = Field(alias="participation.point_id")
+    agency_id: int
+    quota: int | None
 
 
 class RescheduleIn(Schema):
@@ -214,3 +246,42 @@ def cancel_session(request: HttpRequest, session_id: int, data: CancelIn) -> dic
     return session_out(
         services.cancel_session(actor=request.user, session=session, reason=data.reason)
     )
+
+
+@router.post("/series", response={201: SeriesOut}, summary="Schedule a recurring session")
+def schedule_series(request: HttpRequest, data: SeriesIn) -> Status:
+    series = services.schedule_series(
+        actor=request.user,
+        programme=get_programme_for(request.user, data.programme_id),
+        title=data.title,
+        rule=data.rule,
+        first_start=data.first_start,
+        duration=timedelta(minutes=data.duration_minutes),
+        host_point=get_object_or_404(selectors.points_for(request.user), pk=data.host_point_id),
+        meeting_url=data.meeting_url,
+        selection=data.points.to_selection(),
+        record_past=data.record_past,
+    )
+    sessions = selectors.sessions_with_counts(series.occurrences.all()).order_by("starts_at")
+    return Status(
+        201, {"id": series.pk, "title": series.title, "rule": series.rule, "sessions": sessions}
+    )
+
+
+@router.post(
+    "/sessions/{session_id}/invitations",
+    response={201: InvitationOut},
+    summary="Invite an agency to a point",
+)
+def invite_agency(request: HttpRequest, session_id: int, data: InvitationIn) -> Status:
+    from directory.selectors import get_agency_for
+
+    session = selectors.get_session_for(request.user, session_id)
+    invitation = services.invite_agency(
+        actor=request.user,
+        session=session,
+        point=get_object_or_404(selectors.points_for(request.user), pk=data.point_id),
+        agency=get_agency_for(request.user, data.agency_id),
+        quota=data.quota,
+    )
+    return Status(201, invitation)

@@ -111,6 +111,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "session": session,
         "agenda": session.agenda_items.all(),
+        "materials": session.programme.materials.all(),
         "can_edit": scope.is_organiser
         and scope.covers_unit(session.host_point.unit)
         and session.status == Session.Status.SCHEDULED,

@@ -205,3 +205,53 @@ def test_a_coordinator_cannot_schedule_through_the_api(client, network, ministry
     )
 
     assert response.status_code == 404
+
+
+def test_a_monthly_series_and_an_invitation_through_the_api(client, network, vinh_phuc_organiser):
+    client.force_login(vinh_phuc_organiser)
+    programme = create_programme(client, network.vinh_phuc, code="VP-3")
+
+    series = post(
+        client,
+        "/api/events/series",
+        {
+            "programme_id": programme["id"],
+            "title": "Giao ban CCHC đầu tháng",
+            "rule": "FREQ=MONTHLY;BYDAY=1MO;COUNT=3",
+            "first_start": "2021-08-02T07:30:00+07:00",
+            "duration_minutes": 90,
+            "host_point_id": network.vinh_phuc_point.pk,
+            "points": {"add": [network.district_points[-1].pk]},
+            "record_past": True,
+        },
+    )
+    bad_rule = post(
+        client,
+        "/api/events/series",
+        {
+            "programme_id": programme["id"],
+            "title": "x",
+            "rule": "FREQ=MINUTELY",
+            "first_start": "2021-08-02T07:30:00+07:00",
+            "duration_minutes": 90,
+            "host_point_id": network.vinh_phuc_point.pk,
+            "points": {"add": [network.district_points[-1].pk]},
+            "record_past": True,
+        },
+    )
+    first = series.json()["sessions"][0]
+    agency = factories.AgencyFactory(name="Phòng Nội vụ huyện Sông Lô", unit=network.districts[-1])
+    invited = post(
+        client,
+        f"/api/events/sessions/{first['id']}/invitations",
+        {"point_id": network.district_points[-1].pk, "agency_id": agency.pk, "quota": 15},
+    )
+
+    assert series.status_code == 201
+    assert [s["starts_at"][:10] for s in series.json()["sessions"]] == [
+        "2021-08-02",
+        "2021-09-06",
+        "2021-10-04",
+    ]
+    assert bad_rule.status_code == 400 and "rule" in bad_rule.json()["errors"]
+    assert invited.status_code == 201 and invited.json()["quota"] == 15
