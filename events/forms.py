@@ -181,3 +181,16 @@ class SessionFilterForm(BootstrapMixin, forms.Form):
         self.fields["programme"].queryset = programmes
         self.fields["province"].queryset = provinces
         self.style_fields()
+
+
+class PointsChangeForm(BootstrapMixin, PointChoiceMixin):
+    """Add points by the same bulk choice, or take some of the session's points away."""
+
+    def __init__(
+        self, *args: object, units: object, points: object, current: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices(units=units, points=points)
+        self.fields["remove_points"].queryset = current
+        self.fields["remove_points"].label = _("Take away")
+        self.style_fields()

@@ -18,7 +18,7 @@ from training.selectors import programmes_for
 
 from . import selectors, services
 from .calendars import build_calendar
-from .forms import CancelForm, RescheduleForm, SessionFilterForm, SessionForm
+from .forms import CancelForm, PointsChangeForm, RescheduleForm, SessionFilterForm, SessionForm
 from .models import BridgePoint, Session
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -129,7 +129,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "starts_at": timezone.localtime(session.starts_at),
             "ends_at": timezone.localtime(session.ends_at),
         }
-        context |= {"reschedule_form": RescheduleForm(initial=local), "cancel_form": CancelForm()}
+        context |= {
+            "reschedule_form": RescheduleForm(initial=local),
+            "cancel_form": CancelForm(),
+            "points_form": _points_form(request, session),
+        }
     return render(request, "events/session_detail.html", context)
 
 
@@ -190,6 +194,48 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             _warn_conflicts(request, scheduled)
     else:
         messages.error(request, _("Give a valid start and end."))
+    return redirect("events:session_detail", pk=session.pk)
+
+
+def _points_form(request: HttpRequest, session: Session, data: object = None) -> PointsChangeForm:
+    return PointsChangeForm(
+        data,
+        units=selectors.choosable_units_for(request.user),
+        points=selectors.points_for(request.user).order_by("unit__path", "name"),
+        current=selectors.points_for(request.user)
+        .filter(participations__session=session)
+        .order_by("unit__path", "name"),
+    )
+
+
+@organiser_required
+@require_POST
+def session_points(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.get_session_for(request.user, pk)
+    form = _points_form(request, session, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("events:session_detail", pk=session.pk)
+    selection = form.selection()
+    try:
+        scheduled = services.change_session_points(
+            actor=request.user,
+            session=session,
+            add=services.PointSelection(rules=selection.rules, add=selection.add),
+            remove=selection.remove,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The session now has %(count)s bridge points.")
+            % {"count": session.participations.count()},
+        )
+        _warn_conflicts(request, scheduled)
     return redirect("events:session_detail", pk=session.pk)
 
 

@@ -244,3 +244,21 @@ def test_an_attendee_sees_their_sessions_and_subscribes(client, network, ministr
     assert list(listed.context["sessions"]) == [session]
     assert subscribed.context["feed"].token in subscribed.content.decode()
     assert detail.context["location"] == network.ben_tre_point
+
+
+def test_the_page_adds_and_takes_away_points(client, network, vinh_phuc_organiser):
+    session = vinh_phuc_session(network, vinh_phuc_organiser).session
+    client.force_login(vinh_phuc_organiser)
+
+    client.post(
+        reverse("events:session_points", args=[session.pk]),
+        {
+            "add_points": [network.vinh_phuc_point.pk],
+            "remove_points": [network.district_points[0].pk],
+        },
+    )
+
+    points = set(session.points.all())
+    assert network.vinh_phuc_point in points
+    assert network.district_points[0] not in points
+    assert session.changes.filter(kind="points_changed").count() == 1
