@@ -2,10 +2,10 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from directory.selectors import get_agency_for, get_unit_for
 from training.selectors import get_programme_for
 
 from . import selectors, services
@@ -167,8 +167,6 @@ def scheduled_out(scheduled: services.Scheduled) -> dict[str, object]:
 def list_points(request: HttpRequest, unit: int | None = None, q: str = "") -> object:
     points = selectors.points_for(request.user)
     if unit is not None:
-        from directory.selectors import get_unit_for
-
         points = points.filter(unit__path__startswith=get_unit_for(request.user, unit).path)
     if q:
         points = points.filter(name__icontains=q)
@@ -204,7 +202,7 @@ def schedule_session(request: HttpRequest, data: SessionIn) -> Status:
         title=data.title,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
-        host_point=get_object_or_404(selectors.points_for(request.user), pk=data.host_point_id),
+        host_point=selectors.get_point_for(request.user, data.host_point_id),
         meeting_url=data.meeting_url,
         agenda=tuple(services.AgendaEntry(i.starts_at, i.title, i.speaker) for i in data.agenda),
         selection=data.points.to_selection(),
@@ -257,7 +255,7 @@ def schedule_series(request: HttpRequest, data: SeriesIn) -> Status:
         rule=data.rule,
         first_start=data.first_start,
         duration=timedelta(minutes=data.duration_minutes),
-        host_point=get_object_or_404(selectors.points_for(request.user), pk=data.host_point_id),
+        host_point=selectors.get_point_for(request.user, data.host_point_id),
         meeting_url=data.meeting_url,
         selection=data.points.to_selection(),
         record_past=data.record_past,
@@ -274,13 +272,11 @@ def schedule_series(request: HttpRequest, data: SeriesIn) -> Status:
     summary="Invite an agency to a point",
 )
 def invite_agency(request: HttpRequest, session_id: int, data: InvitationIn) -> Status:
-    from directory.selectors import get_agency_for
-
     session = selectors.get_session_for(request.user, session_id)
     invitation = services.invite_agency(
         actor=request.user,
         session=session,
-        point=get_object_or_404(selectors.points_for(request.user), pk=data.point_id),
+        point=selectors.get_point_for(request.user, data.point_id),
         agency=get_agency_for(request.user, data.agency_id),
         quota=data.quota,
     )

@@ -151,10 +151,7 @@ def _calendar_sessions(sessions: QuerySet[Session]) -> list[Session]:
 def feed_content(feed: CalendarFeed) -> FeedContent:
     """What a feed shows, with each attendee's own bridge point as the LOCATION."""
     if feed.kind == CalendarFeed.Kind.PERSON:
-        participations = SessionPoint.objects.filter(
-            invited_agencies__agency_id=feed.person.agency_id
-        ).select_related("point")
-        locations = {p.session_id: p.point for p in participations}
+        locations = {p.session_id: p.point for p in attendance_points(feed.person_id)}
         sessions = Session.objects.filter(pk__in=locations.keys())
         return FeedContent(feed.person.full_name, _calendar_sessions(sessions), locations)
     if feed.kind == CalendarFeed.Kind.POINT:
@@ -173,15 +170,26 @@ def calendar_sessions(session: Session) -> list[Session]:
     return _calendar_sessions(Session.objects.filter(series_id=session.series_id))
 
 
+def attendance_points(person_id: int) -> QuerySet[SessionPoint]:
+    """The points a person attends at: where their agency is invited (rosters come later)."""
+    return SessionPoint.objects.filter(invited_agencies__agency__people=person_id).select_related(
+        "point"
+    )
+
+
+def get_point_for(user: AnyUser, point_id: int) -> BridgePoint:
+    """The point, or 404 when it does not exist or lies outside the user's reach."""
+    point = points_for(user).filter(pk=point_id).first()
+    if point is None:
+        raise Http404
+    return point
+
+
 def attendee_location(user: AnyUser, session: Session) -> BridgePoint:
     """Where this user attends: the point their agency is invited to, else the host."""
     person_id = scope_for(user).person_id
     participation = (
-        SessionPoint.objects.filter(session=session, invited_agencies__agency__people=person_id)
-        .select_related("point")
-        .first()
-        if person_id
-        else None
+        attendance_points(person_id).filter(session=session).first() if person_id else None
     )
     return participation.point if participation else session.host_point
 

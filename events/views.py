@@ -117,8 +117,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and session.status == Session.Status.SCHEDULED,
     }
     if scope.is_staff:
+        groups = selectors.points_by_province(session)
         context |= {
-            "groups": selectors.points_by_province(session),
+            "groups": groups,
+            "point_count": sum(group.count for group in groups),
             "changes": session.changes.select_related("actor")[:50],
             "conflicts": selectors.find_conflicts(session=session),
         }

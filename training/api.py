@@ -2,6 +2,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from directory.selectors import get_unit_for
+
 from . import selectors, services
 from .models import Programme
 
@@ -55,8 +57,6 @@ def list_programmes(request: HttpRequest, q: str = "", year: int | None = None) 
 
 @router.post("/programmes", response={201: ProgrammeOut}, summary="Create a programme")
 def create_programme(request: HttpRequest, data: ProgrammeIn) -> Status:
-    from directory.selectors import get_unit_for
-
     fields = data.dict()
     unit = get_unit_for(request.user, fields.pop("unit_id"))
     areas = fields.pop("reform_areas")
