@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .collation import name_sort_key
+
 
 class AdministrativeUnit(models.Model):
     """A node of the administrative tree: nation, province, [district,] commune.
@@ -129,6 +131,8 @@ class Person(models.Model):
     """A civil servant (cán bộ, công chức, viên chức) who can be invited to training."""
 
     full_name = models.CharField(_("full name"), max_length=200)
+    # Given name first, in Vietnamese letter order; kept by save() and the bulk imports.
+    sort_name = models.CharField(max_length=700, editable=False, default="", db_index=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="people"
@@ -153,7 +157,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["full_name", "pk"]
+        ordering = ["sort_name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["email"], condition=~Q(email=""), name="directory_person_email_unique"
@@ -169,6 +173,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.sort_name = name_sort_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.email = self.email.strip().lower()

@@ -11,7 +11,7 @@ from directory.models import AdministrativeUnit
 from directory.selectors import AnyUser, scope_for, units_for
 from training.models import Programme
 
-from .models import BridgePoint, CalendarFeed, Session, SessionPoint
+from .models import BridgePoint, CalendarFeed, RosterEntry, Session, SessionPoint
 
 CONFLICTS_SHOWN = 50
 
@@ -83,7 +83,7 @@ def points_for(user: AnyUser) -> QuerySet[BridgePoint]:
 
 def sessions_for(user: AnyUser) -> QuerySet[Session]:
     """Sessions a user may see: in an organiser's scope (by programme, host or any point),
-    at a coordinator's points, or, for an attendee, where their agency is invited."""
+    at a coordinator's points, or, for an attendee, where they are on the roster."""
     scope = scope_for(user)
     sessions = Session.objects.select_related("programme", "host_point", "series")
     if scope.national:
@@ -103,8 +103,8 @@ def sessions_for(user: AnyUser) -> QuerySet[Session]:
         )
     if scope.person_id is not None:
         visible |= Exists(
-            SessionPoint.objects.filter(
-                session=OuterRef("pk"), invited_agencies__agency__people=scope.person_id
+            RosterEntry.objects.filter(
+                session=OuterRef("pk"), person=scope.person_id, removed_at__isnull=True
             )
         )
     return sessions.filter(visible)
@@ -171,10 +171,18 @@ def calendar_sessions(session: Session) -> list[Session]:
 
 
 def attendance_points(person_id: int) -> QuerySet[SessionPoint]:
-    """The points a person attends at: where their agency is invited (rosters come later)."""
-    return SessionPoint.objects.filter(invited_agencies__agency__people=person_id).select_related(
-        "point"
-    )
+    """The points a person attends at: where they are on the roster."""
+    return SessionPoint.objects.filter(
+        roster__person=person_id, roster__removed_at__isnull=True
+    ).select_related("point")
+
+
+def can_keep_roster(user: AnyUser, participation: SessionPoint) -> bool:
+    """Organisers over the point's unit, and the point's own coordinators."""
+    scope = scope_for(user)
+    if scope.is_organiser and scope.covers_unit(participation.point.unit):
+        return True
+    return participation.point.coordinators.filter(pk=user.pk).exists()
 
 
 def get_point_for(user: AnyUser, point_id: int) -> BridgePoint:
@@ -186,7 +194,7 @@ def get_point_for(user: AnyUser, point_id: int) -> BridgePoint:
 
 
 def attendee_location(user: AnyUser, session: Session) -> BridgePoint:
-    """Where this user attends: the point their agency is invited to, else the host."""
+    """Where this user attends: the point whose roster they are on, else the host."""
     person_id = scope_for(user).person_id
     participation = (
         attendance_points(person_id).filter(session=session).first() if person_id else None

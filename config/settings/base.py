@@ -124,6 +124,14 @@ SESAME_MAX_AGE = env.int("SIGN_IN_LINK_MAX_AGE_SECONDS", default=24 * 3600)
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"
 
+# Check-in: the key that signs QR tickets and the rotating self check-in codes. Changing it
+# voids every ticket already printed.
+TICKET_SECRET = env.str("TICKET_SECRET", default=SECRET_KEY)
+SELF_CHECK_IN_STEP_SECONDS = env.int("SELF_CHECK_IN_STEP_SECONDS", default=30)
+SCAN_RATE_PER_MINUTE = env.int("SCAN_RATE_PER_MINUTE", default=120)
+# Fonts for PDFs (badges, certificates), installed by `npm ci` with the other front-end files.
+PDF_FONT_DIR = BASE_DIR / "node_modules" / "dejavu-fonts-ttf" / "ttf"
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -137,6 +145,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed by `npm ci` at setup; never committed, never loaded from a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -193,3 +202,6 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Sessions read from the cache (Redis in production) and fall back to the database, so a
+# check-in during the morning rush does not spend a query on the session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

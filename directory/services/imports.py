@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..collation import name_sort_key
 from ..models import AdministrativeUnit, Agency, ImportRecord, Person
 from ..selectors import Scope, scope_for
 from ..spreadsheets import RowError, TableRejected, read_table
@@ -485,17 +486,18 @@ def _save_people(
         }
         person = matches.get(number)
         if person is None:
-            new_people.append(Person(**fields))
+            new_people.append(Person(**fields, sort_name=name_sort_key(fields["full_name"])))
             continue
         # A blank cell leaves the stored e-mail or phone as it was.
         fields = {key: value for key, value in fields.items() if value != ""}
         if any(getattr(person, key) != value for key, value in fields.items()):
             for key, value in fields.items():
                 setattr(person, key, value)
+            person.sort_name = name_sort_key(person.full_name)
             changed.append(person)
     Person.objects.bulk_create(new_people, batch_size=1000)
     Person.objects.bulk_update(
-        changed, ["full_name", "position", "agency", "email", "phone"], batch_size=1000
+        changed, ["full_name", "sort_name", "position", "agency", "email", "phone"], batch_size=1000
     )
     ImportRecord.objects.create(
         kind=ImportRecord.Kind.PEOPLE,

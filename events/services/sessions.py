@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..selectors import Conflict, find_conflicts
 from .points import PointSelection, insert_participations, select_points
+from .rosters import invite_agency_here
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,19 @@ def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) ->
 
 
 @transaction.atomic
+def close_session(*, actor: AbstractBaseUser, session: Session) -> Session:
+    """Close a session once it has started: its rosters and attendance freeze."""
+    require_editable(actor=actor, session=session)
+    if timezone.now() < session.starts_at:
+        raise ValidationError(_("A session can be closed only after it has started."))
+    session.status = Session.Status.CLOSED
+    session.closed_at, session.closed_by = timezone.now(), actor
+    session.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+    _record(session, SessionChange.Kind.CLOSED, actor)
+    return session
+
+
+@transaction.atomic
 def invite_agency(
     *,
     actor: AbstractBaseUser,
@@ -231,22 +245,18 @@ def invite_agency(
     agency: Agency,
     quota: int | None = None,
 ) -> InvitedAgency:
-    """Invite an agency to send people to one point of a session; again updates the quota."""
+    """Invite an agency to send people to one point of a session; again updates the quota.
+
+    Its people go on that point's roster."""
     require_editable(actor=actor, session=session)
-    participation = SessionPoint.objects.filter(session=session, point=point).first()
+    participation = (
+        SessionPoint.objects.filter(session=session, point=point)
+        .select_related("session", "point__unit")
+        .first()
+    )
     if participation is None:
         raise ValidationError({"point": _("This bridge point does not take part in the session.")})
-    if not scope_for(actor).covers_unit(agency.unit):
-        raise ValidationError({"agency": _("This agency is outside your scope.")})
-    invitation, _created = InvitedAgency.objects.update_or_create(
-        participation=participation, agency=agency, defaults={"quota": quota}
-    )
-    _record(
-        session,
-        SessionChange.Kind.DETAILS_CHANGED,
-        actor,
-        invited=agency.name,
-        point=point.name,
-        quota=quota,
+    invitation, _result = invite_agency_here(
+        actor=actor, participation=participation, agency=agency, quota=quota
     )
     return invitation

@@ -37,8 +37,11 @@ def training(network, ministry_organiser):
 
 @pytest.fixture
 def ben_tre_attendee(network, ministry_organiser, training):
-    """A Bến Tre civil servant whose department is invited to the Bến Tre point."""
+    """A Bến Tre civil servant on the Bến Tre point's roster, with their department."""
     agency = factories.AgencyFactory(name="Sở Nội vụ tỉnh Bến Tre", unit=network.ben_tre)
+    person = factories.PersonFactory(full_name="Nguyễn Thị Ngọc Giàu", agency=agency)
+    person.user = factories.UserFactory(username="giau")
+    person.save()
     invite_agency(
         actor=ministry_organiser,
         session=training,
@@ -46,9 +49,6 @@ def ben_tre_attendee(network, ministry_organiser, training):
         agency=agency,
         quota=20,
     )
-    person = factories.PersonFactory(full_name="Nguyễn Thị Ngọc Giàu", agency=agency)
-    person.user = factories.UserFactory(username="giau")
-    person.save()
     return person
 
 

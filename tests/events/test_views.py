@@ -231,10 +231,10 @@ def test_an_attendee_sees_their_sessions_and_subscribes(client, network, ministr
         selection=PointSelection(add=(network.ben_tre_point.pk,)),
     ).session
     agency = factories.AgencyFactory(name="Sở Nội vụ tỉnh Bến Tre", unit=network.ben_tre)
+    person = factories.PersonFactory(agency=agency, user=factories.UserFactory())
     invite_agency(
         actor=ministry_organiser, session=session, point=network.ben_tre_point, agency=agency
     )
-    person = factories.PersonFactory(agency=agency, user=factories.UserFactory())
     client.force_login(person.user)
 
     listed = client.get(reverse("events:my_sessions"))

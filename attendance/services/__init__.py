@@ -1,0 +1,33 @@
+"""Every check-in and every change to attendance goes through these functions."""
+
+from .changes import (
+    check_in_walk_in,
+    correct_times,
+    decide_excuse,
+    request_excuse,
+    undo_check_in,
+)
+from .checkin import (
+    CHECK_IN,
+    CHECK_OUT,
+    ScanRequest,
+    ScanResult,
+    record_scan,
+    self_check_in,
+    upsert_arrival,
+)
+
+__all__ = [
+    "CHECK_IN",
+    "CHECK_OUT",
+    "ScanRequest",
+    "ScanResult",
+    "check_in_walk_in",
+    "correct_times",
+    "decide_excuse",
+    "record_scan",
+    "request_excuse",
+    "self_check_in",
+    "undo_check_in",
+    "upsert_arrival",
+]
