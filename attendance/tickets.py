@@ -86,6 +86,12 @@ def current_step(now: float | None = None) -> int:
     return int((time.time() if now is None else now) // settings.SELF_CHECK_IN_STEP_SECONDS)
 
 
+def seconds_left(now: float | None = None) -> float:
+    """Until the code on a point's screen changes."""
+    step = settings.SELF_CHECK_IN_STEP_SECONDS
+    return step - ((time.time() if now is None else now) % step)
+
+
 def point_code_for(participation_id: int, step: int) -> str:
     message = f"{POINT_PREFIX}.{participation_id}.{step}"
     return f"{message}.{_tag('point', message)}"

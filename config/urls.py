@@ -13,6 +13,7 @@ urlpatterns = [
     path("", directory_views.home, name="home"),
     path("directory/", include("directory.urls")),
     path("", include("events.urls")),
+    path("attendance/", include("attendance.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
