@@ -1,9 +1,43 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import roster_views, views
 
 app_name = "attendance"
 urlpatterns = [
+    path("points/<int:participation_id>/roster/", roster_views.roster, name="roster"),
+    path(
+        "sessions/<int:session_id>/points/<int:point_id>/roster/",
+        roster_views.roster_at,
+        name="roster_at",
+    ),
+    path("points/<int:participation_id>/roster/add/", roster_views.roster_add, name="roster_add"),
+    path(
+        "points/<int:participation_id>/roster/agency/",
+        roster_views.roster_invite_agency,
+        name="roster_invite_agency",
+    ),
+    path(
+        "points/<int:participation_id>/roster/walk-in/",
+        roster_views.roster_walk_in,
+        name="roster_walk_in",
+    ),
+    path(
+        "points/<int:participation_id>/roster/import/",
+        roster_views.roster_import,
+        name="roster_import",
+    ),
+    path(
+        "points/<int:participation_id>/roster/template.csv",
+        roster_views.roster_template,
+        name="roster_template",
+    ),
+    re_path(
+        r"^points/(?P<participation_id>\d+)/roster\.(?P<file_format>csv|xlsx)$",
+        roster_views.roster_export,
+        name="roster_export",
+    ),
+    path("entries/<int:entry_id>/action/", roster_views.entry_action, name="entry_action"),
+    path("entries/<int:entry_id>/substitute/", roster_views.substitute, name="substitute"),
     path("points/<int:participation_id>/scan/", views.scanner, name="scanner"),
     path("points/<int:participation_id>/display/", views.display, name="display"),
     path("points/<int:participation_id>/badges.pdf", views.badge_sheet, name="badge_sheet"),

@@ -5,10 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import AdministrativeUnit
+from directory.models import AdministrativeUnit, Agency
 
 from .models import BridgePoint, Session
-from .services import AgendaEntry, PointSelection, UnitRule
+from .services import AgendaEntry, PersonDetails, PointSelection, UnitRule
 
 LEVEL_CHOICES = [
     ("", _("Every level")),
@@ -193,4 +193,50 @@ class PointsChangeForm(BootstrapMixin, PointChoiceMixin):
         self.set_choices(units=units, points=points)
         self.fields["remove_points"].queryset = current
         self.fields["remove_points"].label = _("Take away")
+        self.style_fields()
+
+
+class PersonDetailsForm(BootstrapMixin, forms.Form):
+    """Someone at the door, or a substitute: found in the directory by phone or e-mail,
+    otherwise added to it."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    agency = forms.CharField(label=_("Agency"), max_length=200, required=False)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def details(self) -> PersonDetails:
+        return PersonDetails(**self.cleaned_data)
+
+
+class SubstituteForm(PersonDetailsForm):
+    reason = forms.CharField(
+        label=_("Why someone else attends"), max_length=300, widget=forms.TextInput()
+    )
+
+    def details(self) -> PersonDetails:
+        data = {key: value for key, value in self.cleaned_data.items() if key != "reason"}
+        return PersonDetails(**data)
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class InviteAgencyForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+
+    def __init__(self, *args: object, agencies: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies
         self.style_fields()

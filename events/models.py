@@ -388,6 +388,11 @@ class RosterEntry(models.Model):
     def is_active(self) -> bool:
         return self.removed_at is None
 
+    @property
+    def attendance_or_none(self) -> object:
+        """The check-in record (attendance app), or None before anything happened."""
+        return getattr(self, "attendance", None)
+
 
 class RosterChange(models.Model):
     """Who changed a roster entry, when and why (added, removed, ticket revoked...)."""

@@ -209,7 +209,7 @@ def sessions_with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
 @dataclass(frozen=True)
 class ProvinceGroup:
     province: str
-    points: list[tuple[int, str, str]]  # point id, point name, unit name
+    points: list[tuple[int, str, str]]  # participation id, point name, unit name
 
     @property
     def count(self) -> int:
@@ -221,15 +221,15 @@ def points_by_province(session: Session) -> list[ProvinceGroup]:
     rows = list(
         SessionPoint.objects.filter(session=session)
         .order_by("point__unit__path", "point__name")
-        .values_list("point_id", "point__name", "point__unit__name", "point__unit__path")
+        .values_list("pk", "point__name", "point__unit__name", "point__unit__path")
     )
     province_ids = {int(path.strip("/").split("/")[1]) for *_, path in rows if path.count("/") > 2}
     names = dict(AdministrativeUnit.objects.filter(pk__in=province_ids).values_list("pk", "name"))
     groups: dict[str, list[tuple[int, str, str]]] = {}
-    for point_id, point_name, unit_name, path in rows:
+    for participation_id, point_name, unit_name, path in rows:
         parts = path.strip("/").split("/")
         province = names.get(int(parts[1]), unit_name) if len(parts) > 1 else unit_name
-        groups.setdefault(province, []).append((point_id, point_name, unit_name))
+        groups.setdefault(province, []).append((participation_id, point_name, unit_name))
     return [ProvinceGroup(name, points) for name, points in sorted(groups.items())]
 
 

@@ -126,6 +126,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     else:
         context["location"] = selectors.attendee_location(request.user, session)
+    context["can_close"] = context["can_edit"] and timezone.now() >= session.starts_at
     if context["can_edit"]:
         local = {
             "starts_at": timezone.localtime(session.starts_at),

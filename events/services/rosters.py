@@ -406,6 +406,18 @@ class RosterPreview:
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
+    @property
+    def count_new(self) -> int:
+        return self.count("new")
+
+    @property
+    def count_existing(self) -> int:
+        return self.count("existing")
+
+    @property
+    def count_already_here(self) -> int:
+        return self.count("already_here")
+
 
 def _check_roster_file(
     *, actor: AbstractBaseUser, participation: SessionPoint, file_name: str, content: bytes

@@ -11,7 +11,6 @@ from directory.models import Person
 from events.models import RosterEntry, Session, SessionPoint
 from events.services import PointSelection, add_to_roster, assign_coordinator
 from tests import factories
-from tests.events.conftest import ministry_organiser, network, vinh_phuc_organiser  # noqa: F401
 from tests.events.seeds import vinh_phuc_session
 
 
@@ -69,3 +68,56 @@ def rush(network, vinh_phuc_organiser) -> Rush:
         entries=list(RosterEntry.objects.filter(participation=song_lo).order_by("pk")),
         tam_dao_entry=RosterEntry.objects.get(person=tam_dao_person),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Scan rate counters live in the cache; each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def ticket(entry: RosterEntry) -> str:
+    """The QR text on the entry's invitation, as it stands now."""
+    from attendance.tickets import ticket_for
+
+    entry.refresh_from_db(fields=["ticket_version"])
+    return ticket_for(entry.pk, entry.ticket_version)
+
+
+def post_scan(client, participation: SessionPoint | int, payload: str = "", **fields: object):
+    """What a scanner phone sends: a fresh scan id unless one is given."""
+    import uuid
+
+    from django.urls import reverse
+
+    body = {
+        "scan_id": str(fields.pop("scan_id", None) or uuid.uuid4()),
+        "device_id": "dien-thoai-1",
+        "participation_id": getattr(participation, "pk", participation),
+        "payload": payload,
+        **fields,
+    }
+    for key in ("scanned_at",):
+        if hasattr(body.get(key), "isoformat"):
+            body[key] = body[key].isoformat()
+    return client.post(reverse("api:scan"), body, content_type="application/json")
+
+
+def attendee_of(entry: RosterEntry, username: str | None = None):
+    """Give the entry's person an account, as the sign-in link does; returns the user."""
+    user = factories.UserFactory(username=username) if username else factories.UserFactory()
+    entry.person.user = user
+    entry.person.save()
+    return user
+
+
+def move_start_into_past(session: Session, *, ago: timedelta, length: timedelta) -> Session:
+    """The session started `ago` (straight in the database, as scheduling forbids it)."""
+    starts = timezone.now().replace(microsecond=0) - ago
+    Session.objects.filter(pk=session.pk).update(starts_at=starts, ends_at=starts + length)
+    session.refresh_from_db()
+    return session

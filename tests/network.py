@@ -1,4 +1,4 @@
-"""The bridge-point network of the 2021 seeds: the Ministry's host point, the Bến Tre
+"""Fixtures: the bridge-point network of the 2021 seeds: the Ministry's host point, the Bến Tre
 point, and Vĩnh Phúc with its nine district points (as on 03/11/2021)."""
 
 from dataclasses import dataclass
