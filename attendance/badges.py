@@ -75,8 +75,14 @@ def badge_sheet(participation: SessionPoint, entries: list[RosterEntry]) -> byte
         pdf.multi_cell(text_width, 3.2, when, new_x="LEFT", new_y="NEXT")
         pdf.ln(2)
         pdf.set_x(x + pad)
-        pdf.set_font(FONT, "B", 12)
-        pdf.multi_cell(text_width, 5.5, entry.person.full_name, new_x="LEFT", new_y="NEXT")
+        # The name on one line: long names get a smaller type rather than a break.
+        size = 13.0
+        pdf.set_font(FONT, "B", size)
+        room = text_width - 2 * pdf.c_margin
+        while size > 7 and pdf.get_string_width(entry.person.full_name) > room:
+            size -= 0.5
+            pdf.set_font(FONT, "B", size)
+        pdf.multi_cell(text_width, size * 0.45, entry.person.full_name, new_x="LEFT", new_y="NEXT")
         pdf.set_x(x + pad)
         pdf.set_font(FONT, "", 8)
         details = " · ".join(filter(None, [entry.person.position, entry.person.agency.name]))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["national_session"]
+BENCHMARKS = ["national_session", "checkin"]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
@@ -37,18 +37,21 @@ def main(names: list[str]) -> None:
     if unknown:
         sys.exit(f"Unknown benchmark: {', '.join(unknown)}. Known: {', '.join(BENCHMARKS)}")
     url = bench_database_url()
-    recreate_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
     import django
     from django.core.management import call_command
+    from django.db import connections
 
     django.setup()
-    call_command("migrate", verbosity=0)
     figures = []
     for name in names or BENCHMARKS:
         print(f"== {name}", flush=True)
+        # Each benchmark builds its data in a fresh database: none sees another's rows.
+        connections.close_all()
+        recreate_database(url)
+        call_command("migrate", verbosity=0)
         for figure in importlib.import_module(f"bench.{name}").run():
             print(
                 f"{figure.name:32} {figure.value:12.3f} {figure.unit:8} "

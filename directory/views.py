@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -200,14 +201,22 @@ def sign_in_link_request(request: HttpRequest) -> HttpResponse:
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     # The link opens a page with a button: mail scanners that follow links would
     # otherwise spend the one-time token before the person clicks it.
-    token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
+    data = request.POST if request.method == "POST" else request.GET
+    token = data.get("token")
+    # Where the link leads once signed in (an invitation page); only this site's own pages.
+    next_url = data.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     if request.method == "POST" and token:
         # login() stamps last_login, which is what spends a one-time token.
         user = authenticate(request, sesame=token)
         if user is not None:
             login(request, user)
-            return redirect("home")
+            return redirect(next_url or "home")
         return render(request, "registration/sign_in_link_invalid.html", status=400)
     if not token:
         return render(request, "registration/sign_in_link_invalid.html", status=400)
-    return render(request, "registration/sign_in_link_confirm.html", {"token": token})
+    context = {"token": token, "next": next_url}
+    return render(request, "registration/sign_in_link_confirm.html", context)

@@ -16,6 +16,7 @@ from .checkin import (
     self_check_in,
     upsert_arrival,
 )
+from .invitations import invitation_link
 
 __all__ = [
     "CHECK_IN",
@@ -25,6 +26,7 @@ __all__ = [
     "check_in_walk_in",
     "correct_times",
     "decide_excuse",
+    "invitation_link",
     "record_scan",
     "request_excuse",
     "self_check_in",

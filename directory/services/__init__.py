@@ -6,6 +6,7 @@ from .accounts import (
     ensure_attendee_account,
     grant_role,
     request_sign_in_link,
+    sign_in_link,
 )
 from .imports import (
     IMPORT_EXAMPLES,
@@ -44,4 +45,5 @@ __all__ = [
     "request_sign_in_link",
     "save_unit",
     "seed_current_units",
+    "sign_in_link",
 ]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
 
@@ -82,6 +83,15 @@ def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
     return user
 
 
+def sign_in_link(person: Person, next_url: str = "") -> str:
+    """A one-time link that signs the person in and opens `next_url` (a path of this site)."""
+    user = ensure_attendee_account(person=person)
+    query = get_query_string(user)
+    if next_url:
+        query += "&" + urlencode({"next": next_url})
+    return f"{settings.SITE_URL}{reverse('sign_in_link')}{query}"
+
+
 def email_sign_in_link(*, person_id: int) -> bool:
     """E-mail a person a one-time sign-in link; False when there is no one to send it to."""
     person = Person.objects.filter(pk=person_id, is_active=True).select_related("user").first()
@@ -91,7 +101,7 @@ def email_sign_in_link(*, person_id: int) -> bool:
     if user.has_usable_password():
         # Staff sign in with their password, which the lockout protects.
         return False
-    link = f"{settings.SITE_URL}{reverse('sign_in_link')}{get_query_string(user)}"
+    link = sign_in_link(person)
     context = {"person": person, "link": link, "hours": settings.SESAME_MAX_AGE // 3600}
     with translation.override(person.language):
         subject = _("Your DiemCau sign-in link")

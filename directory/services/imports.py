@@ -317,6 +317,9 @@ PHONE_PATTERN = re.compile(r"^0\d{9}$")
 def normalise_phone(text: str) -> str:
     """Vietnamese numbers as 0XXXXXXXXX; raises ValueError for anything else."""
     digits = re.sub(r"[\s.\-()]", "", text)
+    if re.fullmatch(r"[1-9]\d{8}", digits):
+        # A spreadsheet that stored the number as a number dropped its leading zero.
+        digits = "0" + digits
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:

@@ -450,7 +450,8 @@ def _check_roster_file(
                     problems[key] = _("Also on row %(row)s of this file.") % {"row": seen[value]}
                 seen.setdefault(value, number)
         action = "new" if person is None else "existing"
-        entry = on_session.get(person.pk) if person is not None else None
+        # Someone out of reach is reported as such, without telling where they are expected.
+        entry = on_session.get(person.pk) if person is not None and not problems else None
         if entry is not None and entry.participation_id != participation.pk:
             problems["full_name"] = _("Already on the roster of %(point)s.") % {
                 "point": entry.participation.point

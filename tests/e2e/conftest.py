@@ -1,0 +1,118 @@
+"""Browser tests: Debian's Chromium driven by playwright, against pytest-django's live server.
+
+The browser's camera is Chromium's fake capture device playing a Y4M file made here from a
+real ticket's QR code, so the page's own getUserMedia + jsQR path reads it.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import qrcode
+from django.test import Client
+from PIL import Image
+
+from tests.attendance.conftest import rush  # noqa: F401
+from tests.events.conftest import network, vinh_phuc_organiser  # noqa: F401
+
+CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "e2e: drives a real browser (Debian's Chromium) against the live server"
+    )
+
+
+@dataclass
+class Phone:
+    """A signed-in phone-sized browser page, with the page's uncaught script errors."""
+
+    context: object
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+
+def write_y4m(path: Path, text: str, *, width: int = 640, height: int = 480, frames: int = 10):
+    """A short YUV4MPEG2 (4:2:0) video whose every frame shows `text` as a large QR code,
+    centred on white: what Chromium's fake camera plays, in a loop."""
+    code = qrcode.QRCode(border=4, box_size=10, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    image = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+    side = height - 40
+    image = image.resize((side, side), Image.NEAREST)
+    frame = Image.new("RGB", (width, height), "white")
+    frame.paste(image, ((width - side) // 2, (height - side) // 2))
+    luma, blue, red = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    planes = luma.tobytes() + blue.resize(half).tobytes() + red.resize(half).tobytes()
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            video.write(b"FRAME\n" + planes)
+    return path
+
+
+@pytest.fixture
+def browser_for(
+    live_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Phone]]:
+    """Opens a phone-sized page signed in as `user`, whose camera shows `camera_text`.
+
+    Yields a function (user, camera_text) -> Phone. One Chromium per call: the fake
+    camera's file is a launch argument.
+    """
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browsers = []
+
+        def open_page(user, camera_text: str) -> Phone:
+            video = write_y4m(tmp_path / f"camera-{len(browsers)}.y4m", camera_text)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=[
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--use-fake-device-for-media-stream",
+                    "--use-fake-ui-for-media-stream",
+                    f"--use-file-for-fake-video-capture={video}",
+                ],
+            )
+            browsers.append(browser)
+            context = browser.new_context(
+                viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+            )
+            context.set_default_timeout(10_000)
+            context.grant_permissions(["camera"], origin=live_server.url)
+            client = Client()
+            client.force_login(user)
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": client.cookies["sessionid"].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+            phone = Phone(context=context, page=context.new_page())
+            phone.page.on("pageerror", lambda error: phone.errors.append(str(error)))
+            return phone
+
+        try:
+            yield open_page
+        finally:
+            for browser in browsers:
+                browser.close()
