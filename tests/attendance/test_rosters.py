@@ -193,7 +193,7 @@ def test_the_roster_exports_with_vietnamese_headers_in_roster_order(client, rush
     as_xlsx = client.get(reverse("attendance:roster_export", args=[rush.song_lo.pk, "xlsx"]))
 
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["STT", "Họ và tên", "Chức vụ", "Cơ quan"]
+    assert rows[0][:4] == ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị"]
     assert [row[1] for row in rows[1:]] == [
         "Lê Văn Anh",
         "Trần Thị Ánh",
