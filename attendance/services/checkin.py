@@ -101,6 +101,13 @@ def _local_time(moment: datetime | None) -> str:
     return time_format(timezone.localtime(moment), "H:i") if moment else ""
 
 
+class _Blanks(dict):
+    """Message values where anything not known reads as empty rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def _result(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
     result = ScanResult(code=code)
     if entry is not None:
@@ -108,7 +115,7 @@ def _result(code: str, entry: RosterEntry | None = None, **context: object) -> S
         result.name = entry.person.full_name
         result.agency = entry.person.agency.name
         result.point = entry.participation.point.name
-    values = {"name": result.name or _("This person"), "point": result.point}
+    values = _Blanks(name=result.name or _("This person"), point=result.point)
     values |= {key: str(value) for key, value in context.items() if key != "time"}
     if isinstance(context.get("time"), datetime):
         result.time = context["time"]
@@ -256,11 +263,14 @@ def _audit(
 def _repeat(scan_id: UUID) -> ScanResult:
     """The answer already given to this scan id, given again."""
     attempt = (
-        ScanAttempt.objects.select_related("entry__person__agency", "entry__participation__point")
+        ScanAttempt.objects.select_related(
+            "entry__person__agency", "entry__participation__point", "entry__session"
+        )
         .filter(scan_id=scan_id)
         .first()
     )
-    result = _result(attempt.reason, attempt.entry, time=attempt.recorded_time)
+    context = {"session": attempt.entry.session.title} if attempt.entry else {}
+    result = _result(attempt.reason, attempt.entry, time=attempt.recorded_time, **context)
     result.repeated = True
     return result
 
@@ -296,11 +306,13 @@ def record_scan(*, actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
 def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     now = timezone.now()
     participation = _point_for_scan(actor, request)
+    method = Method.MANUAL if request.entry_id else Method.SCAN
     if participation is None:
-        return _result("unknown_point")
+        result = _result("unknown_point")
+        _audit(request, result, actor=actor, method=method, participation_id=None, now=now)
+        return result
     if getattr(participation, "earlier_scan", None):
         return _repeat(request.scan_id)
-    method = Method.MANUAL if request.entry_id else Method.SCAN
 
     def refuse(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
         result = _result(code, entry, **context)

@@ -234,6 +234,8 @@
     pendingCount.textContent = String(queue.length);
     pendingToggle.classList.toggle("btn-warning", queue.length > 0);
     pendingToggle.classList.toggle("btn-outline-warning", queue.length === 0);
+    pendingCount.classList.toggle("text-bg-dark", queue.length > 0);
+    pendingCount.classList.toggle("text-bg-warning", queue.length === 0);
     pendingList.replaceChildren(
       ...queue.map((scan) => {
         const item = document.createElement("li");
@@ -371,7 +373,7 @@
     }
     const state = data.accepted ? "ok" : "refused";
     if (scan.scan_id === latestScanId) show(state, title, detail, message, data.code);
-    addLog(state, (title ? title + ": " : "") + message, scan.scanned_at);
+    addLog(state, title && !message.includes(title) ? title + ": " + message : message, scan.scanned_at);
     renderSearch();
     countsSoon();
   }

@@ -181,17 +181,13 @@ def test_a_person_checking_in_after_the_late_threshold_is_late(client, rush):
 def test_a_payload_far_too_long_for_a_ticket_is_refused_as_too_long(client, rush, length):
     payload = ("DC1." + "9" * length)[:length]
 
-    body, attempt = scan_refused(
-        client, rush.coordinator, rush.song_lo, payload, code="too_long"
-    )
+    _body, attempt = scan_refused(client, rush.coordinator, rush.song_lo, payload, code="too_long")
 
     assert len(attempt.payload) == 120
     assert attempt.entry is None
 
 
-def test_a_payload_beyond_what_the_api_takes_is_rejected_before_anything_is_recorded(
-    client, rush
-):
+def test_a_payload_beyond_what_the_api_takes_is_rejected_before_anything_is_recorded(client, rush):
     client.force_login(rush.coordinator)
 
     response = post_scan(client, rush.song_lo, "x" * 5000)
@@ -219,7 +215,7 @@ def test_a_ticket_with_an_altered_tag_is_refused_as_forged(client, rush):
     genuine = ticket(rush.entries[0])
     forged = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
 
-    body, attempt = scan_refused(client, rush.coordinator, rush.song_lo, forged, code="forged")
+    _body, attempt = scan_refused(client, rush.coordinator, rush.song_lo, forged, code="forged")
 
     assert attempt.payload == forged
     assert attempt.entry is None
@@ -301,9 +297,13 @@ def test_a_ticket_scanned_at_another_point_is_refused_naming_the_right_point(cli
 def test_a_second_scan_is_refused_with_the_local_time_of_the_first_check_in(client, rush):
     entry = rush.entries[0]
     first = scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(entry), queued=True,
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(entry),
+        queued=True,
         scanned_at=device_clock(-timedelta(minutes=37)),
-    )  # fmt: skip
+    )
     arrived = Attendance.objects.get(entry=entry).checked_in_at
 
     body, attempt = scan_refused(
@@ -353,6 +353,19 @@ def test_another_points_coordinator_cannot_scan_for_this_point(client, rush):
     assert body["entry_id"] is None
 
 
+def test_an_organiser_of_another_province_cannot_scan_here(client, rush, network):
+    ben_tre_organiser = factories.organiser(network.ben_tre, username="so-noi-vu-ben-tre")
+
+    scan_refused(
+        client,
+        ben_tre_organiser,
+        rush.song_lo,
+        ticket(rush.entries[0]),
+        code="not_your_point",
+        status=403,
+    )
+
+
 def test_an_attendee_cannot_scan_anyone_in(client, rush):
     user = factories.UserFactory()
     rush.people[1].user = user
@@ -375,6 +388,7 @@ def test_a_point_that_takes_part_in_no_session_is_404_and_changes_nothing(client
 
 @pytest.mark.xfail(
     strict=True,
+    raises=ScanAttempt.DoesNotExist,
     reason="record_scan returns unknown_point before auditing: the attempt leaves no trace "
     "(attendance/services/checkin.py, _record_scan)",
 )
@@ -388,9 +402,7 @@ def test_a_scan_for_an_unknown_point_is_recorded_like_any_refusal(client, rush):
     assert (attempt.actor, attempt.participation) == (rush.coordinator, None)
 
 
-def test_a_device_scanning_too_fast_is_told_to_wait_and_the_flood_is_not_written(
-    client, rush
-):
+def test_a_device_scanning_too_fast_is_told_to_wait_and_the_flood_is_not_written(client, rush):
     client.force_login(rush.coordinator)
     frozen = timezone.now()
     with (
@@ -437,10 +449,51 @@ def test_the_same_scan_sent_twice_answers_the_same_and_counts_once(client, rush)
 
     assert first.status_code == again.status_code == 200
     assert (first.json()["repeated"], again.json()["repeated"]) == (False, True)
-    for key in ("accepted", "code", "entry_id", "name", "agency", "point", "time", "scan_id"):
+    for key in ("accepted", "code", "message", "entry_id", "name", "agency", "point", "time"):
         assert again.json()[key] == first.json()[key]
+    assert again.json()["scan_id"] == first.json()["scan_id"] == str(scan_id)
     assert Attendance.objects.count() == 1
     assert ScanAttempt.objects.count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="_repeat() does not give the arrival's status (on_time/late) again: it answers "
+    "status '' (attendance/services/checkin.py, _repeat)",
+)
+def test_a_resent_check_in_reports_the_same_status(client, rush):
+    move_start_into_past(rush.session, ago=timedelta(minutes=30), length=timedelta(hours=3))
+    client.force_login(rush.coordinator)
+    scan_id = uuid.uuid4()
+
+    first = post_scan(client, rush.song_lo, ticket(rush.entries[0]), scan_id=scan_id).json()
+    again = post_scan(client, rush.song_lo, ticket(rush.entries[0]), scan_id=scan_id).json()
+
+    assert first["status"] == Attendance.Status.LATE
+    assert again["status"] == first["status"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="a scanned_at without a UTC offset reaches record_scan naive: comparing it with "
+    "the server's aware clock raises TypeError, a 500 (attendance/api.py, ScanIn.scanned_at)",
+)
+def test_a_phone_clock_without_a_time_zone_is_refused_as_an_invalid_request(client, rush):
+    client.force_login(rush.coordinator)
+
+    response = post_scan(
+        client,
+        rush.song_lo,
+        ticket(rush.entries[0]),
+        queued=True,
+        scanned_at="2026-11-21T07:45:00",
+    )
+
+    assert response.status_code in (400, 422)
+    assert not ScanAttempt.objects.exists()
+    assert not Attendance.objects.exists()
 
 
 def test_a_refused_scan_sent_twice_answers_the_same_and_is_recorded_once(client, rush):
@@ -460,6 +513,7 @@ def test_a_refused_scan_sent_twice_answers_the_same_and_is_recorded_once(client,
 
 @pytest.mark.xfail(
     strict=True,
+    raises=KeyError,
     reason="_repeat() rebuilds the message without the session title: KeyError 'session' "
     "(attendance/services/checkin.py, _repeat)",
 )
@@ -476,9 +530,7 @@ def test_a_wrong_session_scan_sent_twice_answers_the_same(client, rush, next_wee
     assert ScanAttempt.objects.count() == 1
 
 
-def test_a_scan_id_resent_after_the_person_checked_in_elsewhere_still_answers_as_first(
-    client, rush
-):
+def test_a_scan_resent_after_later_scans_still_gets_its_first_answer(client, rush):
     client.force_login(rush.coordinator)
     scan_id = uuid.uuid4()
     first = post_scan(client, rush.song_lo, ticket(rush.entries[0]), scan_id=scan_id).json()
@@ -496,9 +548,13 @@ def test_a_queued_scan_keeps_the_time_it_was_made_on_the_phone(client, rush):
     scanned_at = device_clock(-timedelta(minutes=25))
 
     body = scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(rush.entries[0]),
-        queued=True, scanned_at=scanned_at,
-    )  # fmt: skip
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(rush.entries[0]),
+        queued=True,
+        scanned_at=scanned_at,
+    )
 
     attendance = Attendance.objects.get(entry=rush.entries[0])
     assert attendance.checked_in_at == scanned_at == when(body)
@@ -509,9 +565,12 @@ def test_a_queued_scan_keeps_the_time_it_was_made_on_the_phone(client, rush):
 
 def test_an_online_scan_takes_the_servers_time_whatever_the_phone_says(client, rush):
     body = scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(rush.entries[0]),
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(rush.entries[0]),
         scanned_at=device_clock(-timedelta(hours=2)),
-    )  # fmt: skip
+    )
 
     attempt = ScanAttempt.objects.get(scan_id=body["scan_id"])
     assert Attendance.objects.get(entry=rush.entries[0]).checked_in_at == attempt.server_time
@@ -519,21 +578,27 @@ def test_an_online_scan_takes_the_servers_time_whatever_the_phone_says(client, r
 
 def test_a_queued_scan_dated_in_the_future_is_dated_now(client, rush):
     body = scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(rush.entries[0]),
-        queued=True, scanned_at=device_clock(timedelta(hours=3)),
-    )  # fmt: skip
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(rush.entries[0]),
+        queued=True,
+        scanned_at=device_clock(timedelta(hours=3)),
+    )
 
     attempt = ScanAttempt.objects.get(scan_id=body["scan_id"])
     assert Attendance.objects.get(entry=rush.entries[0]).checked_in_at == attempt.server_time
 
 
-def test_a_queued_scan_dated_more_than_twelve_hours_back_is_dated_twelve_hours_back(
-    client, rush
-):
+def test_a_queued_scan_dated_more_than_twelve_hours_back_is_dated_twelve_hours_back(client, rush):
     body = scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(rush.entries[0]),
-        queued=True, scanned_at=device_clock(-timedelta(days=3)),
-    )  # fmt: skip
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(rush.entries[0]),
+        queued=True,
+        scanned_at=device_clock(-timedelta(days=3)),
+    )
 
     attempt = ScanAttempt.objects.get(scan_id=body["scan_id"])
     arrived = Attendance.objects.get(entry=rush.entries[0]).checked_in_at
@@ -545,17 +610,24 @@ def test_two_phones_offline_keep_the_earliest_arrival_whichever_syncs_first(
     client, rush, first_to_sync
 ):
     entry = rush.entries[0]
-    times = {"earlier": device_clock(-timedelta(minutes=9)), "later": device_clock(-timedelta(minutes=4))}
+    times = {
+        "earlier": device_clock(-timedelta(minutes=9)),
+        "later": device_clock(-timedelta(minutes=4)),
+    }
     order = [first_to_sync, "later" if first_to_sync == "earlier" else "earlier"]
     client.force_login(rush.coordinator)
 
     answers = [
         post_scan(
-            client, rush.song_lo, ticket(entry), queued=True, scanned_at=times[phone],
+            client,
+            rush.song_lo,
+            ticket(entry),
+            queued=True,
+            scanned_at=times[phone],
             device_id=f"dien-thoai-{phone}",
         ).json()
         for phone in order
-    ]  # fmt: skip
+    ]
 
     assert Attendance.objects.get(entry=entry).checked_in_at == times["earlier"]
     assert Attendance.objects.count() == 1
@@ -571,9 +643,14 @@ def test_an_online_scan_after_an_earlier_queued_one_reports_already_checked_in(c
     entry = rush.entries[0]
     queued_at = device_clock(-timedelta(minutes=6))
     scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(entry), queued=True, scanned_at=queued_at,
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(entry),
+        queued=True,
+        scanned_at=queued_at,
         device_id="dien-thoai-mat-mang",
-    )  # fmt: skip
+    )
 
     body, _attempt = scan_refused(
         client, rush.coordinator, rush.song_lo, ticket(entry), code="already_checked_in"
@@ -590,9 +667,13 @@ def test_checking_out_records_the_departure(client, rush):
     entry = rush.entries[0]
     move_start_into_past(rush.session, ago=timedelta(hours=3), length=timedelta(hours=3, minutes=5))
     scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(entry), queued=True,
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(entry),
+        queued=True,
         scanned_at=device_clock(-timedelta(hours=3, minutes=5)),
-    )  # fmt: skip
+    )
 
     body = scan_accepted(client, rush.coordinator, rush.song_lo, ticket(entry), action="check_out")
 
@@ -609,9 +690,13 @@ def test_leaving_more_than_the_late_threshold_before_the_end_is_leaving_early(cl
     entry = rush.entries[0]
     move_start_into_past(rush.session, ago=timedelta(hours=1), length=timedelta(hours=3))
     scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(entry), queued=True,
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(entry),
+        queued=True,
         scanned_at=rush.session.starts_at - timedelta(minutes=10),
-    )  # fmt: skip
+    )
 
     scan_accepted(client, rush.coordinator, rush.song_lo, ticket(entry), action="check_out")
 
@@ -677,14 +762,18 @@ def test_the_last_departure_recorded_wins(client, rush):
     entry = rush.entries[0]
     move_start_into_past(rush.session, ago=timedelta(hours=2), length=timedelta(hours=3))
     scan_accepted(client, rush.coordinator, rush.song_lo, ticket(entry))
-    later = scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(entry), action="check_out"
-    )
+    later = scan_accepted(client, rush.coordinator, rush.song_lo, ticket(entry), action="check_out")
 
     scan_accepted(
-        client, rush.coordinator, rush.song_lo, ticket(entry), action="check_out", queued=True,
-        scanned_at=device_clock(-timedelta(minutes=30)), device_id="dien-thoai-cham",
-    )  # fmt: skip
+        client,
+        rush.coordinator,
+        rush.song_lo,
+        ticket(entry),
+        action="check_out",
+        queued=True,
+        scanned_at=device_clock(-timedelta(minutes=30)),
+        device_id="dien-thoai-cham",
+    )
 
     assert ms(Attendance.objects.get(entry=entry).checked_out_at) == when(later)
 
@@ -767,7 +856,6 @@ def test_nobody_signed_in_can_scan(client, rush):
 
 def test_a_successful_scan_through_the_api_makes_at_most_five_queries(client, rush):
     client.force_login(rush.coordinator)
-    post_scan(client, rush.song_lo, ticket(rush.entries[1]))
     payload = ticket(rush.entries[0])
 
     with CaptureQueriesContext(connection) as queries:

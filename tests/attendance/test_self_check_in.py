@@ -209,9 +209,7 @@ def test_a_signed_code_for_a_point_in_no_session_is_refused(rush, attendee, froz
     assert_refused(result, "unknown_point", user=attendee)
 
 
-def test_the_same_code_used_again_by_the_same_person_is_already_checked_in(
-    rush, attendee, frozen
-):
+def test_the_same_code_used_again_by_the_same_person_is_already_checked_in(rush, attendee, frozen):
     code = code_now(rush.song_lo, frozen)
     self_check_in(user=attendee, payload=code)
 
@@ -225,9 +223,7 @@ def test_the_same_code_used_again_by_the_same_person_is_already_checked_in(
     assert ScanAttempt.objects.count() == 2
 
 
-def test_the_same_code_used_by_an_attendee_of_another_point_is_wrong_point(
-    rush, attendee, frozen
-):
+def test_the_same_code_used_by_an_attendee_of_another_point_is_wrong_point(rush, attendee, frozen):
     code = code_now(rush.song_lo, frozen)
     self_check_in(user=attendee, payload=code)
     thang = attendee_of(rush.tam_dao_entry, username="pham-duc-thang")
@@ -271,9 +267,7 @@ def test_an_attendee_taken_off_the_roster_is_refused(rush, attendee, frozen):
     assert "Nguyễn Văn Mạnh" in result.message
 
 
-def test_an_account_linked_to_no_one_in_the_directory_is_refused_as_not_on_roster(
-    rush, frozen
-):
+def test_an_account_linked_to_no_one_in_the_directory_is_refused_as_not_on_roster(rush, frozen):
     user = factories.UserFactory(username="tai-khoan-le", first_name="Lan", last_name="Vũ")
 
     result = self_check_in(user=user, payload=code_now(rush.song_lo, frozen))
@@ -379,9 +373,7 @@ def test_pressing_the_button_checks_in(client, rush, attendee, frozen):
 
 def test_pressing_the_button_with_an_expired_code_says_so(client, rush, attendee, frozen):
     client.force_login(attendee)
-    url = reverse(
-        "attendance:self_check_in", args=[code_now(rush.song_lo, frozen, steps_back=2)]
-    )
+    url = reverse("attendance:self_check_in", args=[code_now(rush.song_lo, frozen, steps_back=2)])
 
     response = client.post(url)
 

@@ -36,7 +36,7 @@ def test_a_ticket_carries_no_personal_data_only_numbers_and_the_tag(rush):
     assert TICKET_SHAPE.match(payload)
     prefix, entry_id, version, _tag = payload.split(".")
     assert (prefix, entry_id, version) == ("DC1", str(entry.pk), "1")
-    for word in entry.person.full_name.split() + [entry.person.email, entry.person.agency.name]:
+    for word in [*entry.person.full_name.split(), entry.person.email, entry.person.agency.name]:
         assert word not in payload
 
 

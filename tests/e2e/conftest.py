@@ -14,7 +14,6 @@ from django.test import Client
 from PIL import Image
 
 from tests.attendance.conftest import rush  # noqa: F401
-from tests.events.conftest import network, vinh_phuc_organiser  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -116,3 +115,11 @@ def browser_for(
         finally:
             for browser in browsers:
                 browser.close()
+import threading, time, pytest
+@pytest.fixture(autouse=True)
+def _threads(request):
+    yield
+    time.sleep(0.5)
+    from django.db import connection
+    names = [t.name for t in threading.enumerate()]
+    print("\nTHREADS after", request.node.name, names)

@@ -71,7 +71,7 @@ def test_a_scanned_ticket_turns_green_and_checks_the_person_in(
 
 
 def test_offline_scans_wait_on_the_phone_and_count_at_the_time_of_the_scan(
-    transactional_db, rush, browser_for, live_server
+    transactional_db, rush, browser_for, live_server, tmp_path
 ):
     # given the page loaded online, so the roster is on the phone, then the network drops
     entry = rush.entries[1]
@@ -92,6 +92,7 @@ def test_offline_scans_wait_on_the_phone_and_count_at_the_time_of_the_scan(
     held = page.locator("#pending-list [data-scanned-at]")
     expect(held).to_have_count(1)
     scanned_at = datetime.fromisoformat(held.get_attribute("data-scanned-at"))
+    page.screenshot(path=tmp_path / "scanner-pending.png")
     # the ticket stays in front of the camera: still one scan, and nothing reached the server
     page.wait_for_timeout(2500)
     expect(page.locator("#pending-count")).to_have_text("1")
@@ -117,7 +118,7 @@ def test_offline_scans_wait_on_the_phone_and_count_at_the_time_of_the_scan(
 
 
 def test_a_ticket_already_used_turns_red_with_the_time_of_arrival(
-    transactional_db, rush, browser_for, live_server
+    transactional_db, rush, browser_for, live_server, tmp_path
 ):
     # given a delegate who checked in a few minutes ago
     entry = rush.entries[2]
@@ -138,6 +139,7 @@ def test_a_ticket_already_used_turns_red_with_the_time_of_arrival(
     expect(page.locator("#scan-result-message")).to_contain_text(
         timezone.localtime(earlier).strftime("%H:%M")
     )
+    page.screenshot(path=tmp_path / "scanner-refused.png")
     # and the ticket held in front of the camera is not sent again and again
     page.wait_for_timeout(3500)
     assert ScanAttempt.objects.count() == 1
