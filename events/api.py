@@ -246,6 +246,13 @@ def cancel_session(request: HttpRequest, session_id: int, data: CancelIn) -> dic
     )
 
 
+@router.post("/sessions/{session_id}/close", response=SessionDetailOut, summary="Close")
+def close_session(request: HttpRequest, session_id: int) -> dict[str, object]:
+    """Close a session that has started: its rosters and attendance freeze."""
+    session = selectors.get_session_for(request.user, session_id)
+    return session_out(services.close_session(actor=request.user, session=session))
+
+
 @router.post("/series", response={201: SeriesOut}, summary="Schedule a recurring session")
 def schedule_series(request: HttpRequest, data: SeriesIn) -> Status:
     series = services.schedule_series(
