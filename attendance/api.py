@@ -11,6 +11,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from events.services import PersonDetails
 
@@ -29,7 +30,9 @@ class ScanIn(Schema):
     participation_id: int = Field(description="The point of the session being scanned for.")
     payload: str = Field("", max_length=MAX_SCANNED_TEXT, description="The scanned QR text.")
     entry_id: int | None = Field(None, description="A person found by name instead.")
-    scanned_at: datetime | None = Field(None, description="The device's clock at the scan.")
+    scanned_at: AwareDatetime | None = Field(
+        None, description="The device's clock at the scan, with its UTC offset."
+    )
     queued: bool = Field(False, description="Held on the device while it was offline.")
     action: str = Field("check_in", pattern="^(check_in|check_out)$")
 

@@ -271,6 +271,13 @@ def _repeat(scan_id: UUID) -> ScanResult:
     )
     context = {"session": attempt.entry.session.title} if attempt.entry else {}
     result = _result(attempt.reason, attempt.entry, time=attempt.recorded_time, **context)
+    if attempt.reason == "checked_in":
+        result.status = attendance_status(
+            session=attempt.entry.session,
+            checked_in_at=attempt.recorded_time,
+            checked_out_at=None,
+            excuse="",
+        )
     result.repeated = True
     return result
 

@@ -173,6 +173,7 @@ def remove_from_roster(*, actor: AbstractBaseUser, entry: RosterEntry, reason: s
 def revoke_ticket(*, actor: AbstractBaseUser, entry: RosterEntry, reason: str) -> RosterEntry:
     """Void the person's QR code (lost phone, shared screenshot); a new one replaces it."""
     require_roster_keeper(actor, entry.participation)
+    require_open(entry.session)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the QR code is revoked.")})
     RosterEntry.objects.filter(pk=entry.pk).update(ticket_version=F("ticket_version") + 1)

@@ -35,6 +35,11 @@ STEP = 30
 TAM_DAO_POINT = "Điểm cầu Huyện Tam Đảo"
 
 
+@pytest.fixture(autouse=True)
+def _thirty_second_steps(settings):
+    settings.SELF_CHECK_IN_STEP_SECONDS = STEP
+
+
 @pytest.fixture
 def frozen():
     """The server's clock, stopped in the middle of a step so that steps are exact."""
@@ -55,10 +60,6 @@ def attendee(rush):
 
 def code_now(participation, frozen: datetime, steps_back: int = 0) -> str:
     return point_code_for(participation.pk, current_step(frozen.timestamp()) - steps_back)
-
-
-def attendances() -> list[dict]:
-    return list(Attendance.objects.order_by("pk").values())
 
 
 def assert_refused(result, code, *, user, participation=None):
@@ -101,7 +102,7 @@ def test_a_code_from_a_step_not_yet_reached_is_refused_as_expired():
     assert refused.value.code == "expired"
 
 
-def test_the_step_follows_the_clock(settings):
+def test_the_step_follows_the_clock():
     with mock.patch("time.time", return_value=1000 * STEP + 10):
         assert current_step() == 1000
         assert seconds_left() == STEP - 10
