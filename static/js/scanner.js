@@ -227,10 +227,15 @@
     online = value && navigator.onLine;
     connection.dataset.online = String(online);
     connection.textContent = online ? t.online : t.offline;
-    connection.className = "badge rounded-pill flex-shrink-0 " + (online ? "text-bg-success" : "text-bg-danger");
+    connection.classList.toggle("text-bg-success", online);
+    connection.classList.toggle("text-bg-danger", !online);
   }
 
   function renderPending() {
+    // The list shows itself while scans wait, and goes when they are sent.
+    if (queue.length > 0) $("pending-panel").classList.remove("d-none");
+    else $("pending-panel").classList.add("d-none");
+    pendingToggle.setAttribute("aria-expanded", String(queue.length > 0));
     pendingCount.textContent = String(queue.length);
     pendingToggle.classList.toggle("btn-warning", queue.length > 0);
     pendingToggle.classList.toggle("btn-outline-warning", queue.length === 0);
@@ -246,8 +251,8 @@
         const what = document.createElement("span");
         what.className = "text-secondary text-nowrap";
         what.dataset.scannedAt = scan.scanned_at;
-        what.textContent =
-          (scan.action === "check_out" ? t.checkOut : t.checkIn) + " · " + clock(scan.scanned_at, true);
+        const action = scan.action === "check_out" ? t.checkOut : t.checkIn;
+        what.textContent = action + " · " + clock(scan.scanned_at, true);
         item.append(who, what);
         return item;
       })
@@ -351,7 +356,8 @@
     if (answer.status === 401 || answer.status === 403) return { retry: "auth" };
     if (answer.status === 400 || answer.status === 422) {
       // The request itself is wrong: sending it again cannot help.
-      return { final: true, status: answer.status, data: { accepted: false, code: "invalid" } };
+      const invalid = { accepted: false, code: "invalid", message: t.invalid };
+      return { final: true, status: answer.status, data: invalid };
     }
     return { retry: "server" };
   }
@@ -373,7 +379,8 @@
     }
     const state = data.accepted ? "ok" : "refused";
     if (scan.scan_id === latestScanId) show(state, title, detail, message, data.code);
-    addLog(state, title && !message.includes(title) ? title + ": " + message : message, scan.scanned_at);
+    const line = title && !message.includes(title) ? title + ": " + message : message;
+    addLog(state, line, scan.scanned_at);
     renderSearch();
     countsSoon();
   }
@@ -477,7 +484,10 @@
       scan.checkable = true;
       const person = byDigest.get(digest);
       if (person) {
-        Object.assign(scan, { known: true, name: person.name, agency: person.agency, entry_key: person.id });
+        scan.known = true;
+        scan.name = person.name;
+        scan.agency = person.agency;
+        scan.entry_key = person.id;
       }
     }
     submit(scan); // the camera goes on reading while the answer is on its way
@@ -562,7 +572,11 @@
     cameraStatus.textContent = t.cameraStarting;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
+        video: {
+          facingMode: { ideal: "environment" },
+          width: { ideal: 1280 },
+          height: { ideal: 720 },
+        },
         audio: false,
       });
       video.srcObject = stream;
@@ -651,8 +665,8 @@
     const general = [];
     for (const [field, messages] of Object.entries(errors || {})) {
       const text = [].concat(messages).join(" ");
-      const target = form.querySelector('[data-error-for="' + field + '"]');
-      const input = form.querySelector('[name="' + field + '"]');
+      const target = form.querySelector('[data-error-for="' + CSS.escape(field) + '"]');
+      const input = form.querySelector('[name="' + CSS.escape(field) + '"]');
       if (target && input) {
         target.textContent = text;
         input.classList.add("is-invalid");
@@ -686,7 +700,13 @@
         show("ok", data.name, data.agency, t.walkInDone, "walk_in");
         addLog("ok", data.name + ": " + t.walkInDone);
         if (roster && !byId.has(data.id)) {
-          roster.people.push({ id: data.id, digest: "", name: data.name, agency: data.agency, checked_in_at: data.checked_in_at });
+          roster.people.push({
+            id: data.id,
+            digest: "",
+            name: data.name,
+            agency: data.agency,
+            checked_in_at: data.checked_in_at,
+          });
           saveRoster();
           indexRoster();
         }
@@ -695,8 +715,8 @@
         undoButton.disabled = false;
         countsSoon();
       } else {
-        const errors = answer.data && answer.data.errors ? answer.data.errors : { __all__: [t.serverError] };
-        showErrors(walkInForm, errors);
+        const errors = answer.data && answer.data.errors;
+        showErrors(walkInForm, errors || { __all__: [t.serverError] });
       }
     } catch (error) {
       showErrors(walkInForm, { __all__: [t.walkInOffline] });
@@ -772,14 +792,18 @@
   stopButton.addEventListener("click", stopCamera);
   $("search-toggle").addEventListener("click", () => togglePanel("search-panel"));
   $("walk-in-toggle").addEventListener("click", () => togglePanel("walk-in-panel"));
-  pendingToggle.addEventListener("click", () => togglePanel("pending-panel"));
+  pendingToggle.addEventListener("click", () => {
+    if (queue.length === 0) togglePanel("pending-panel");
+    else $("pending-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
+  });
   $("sync-now").addEventListener("click", () => {
     refreshRoster();
     flush();
   });
   undoButton.addEventListener("click", () => {
     if (!lastCheckIn) return;
-    $("undo-name").textContent = lastCheckIn.name + (lastCheckIn.agency ? " · " + lastCheckIn.agency : "");
+    const agency = lastCheckIn.agency ? " · " + lastCheckIn.agency : "";
+    $("undo-name").textContent = lastCheckIn.name + agency;
     $("undo-error").textContent = "";
     togglePanel("undo-panel", true);
   });
@@ -788,7 +812,9 @@
   walkInForm.addEventListener("submit", submitWalkIn);
   searchInput.addEventListener("input", renderSearch);
   for (const mode of document.querySelectorAll('input[name="scan-action"]')) {
-    mode.addEventListener("change", () => root.classList.toggle("is-check-out", currentAction() === "check_out"));
+    mode.addEventListener("change", () => {
+      root.classList.toggle("is-check-out", currentAction() === "check_out");
+    });
   }
 
   window.addEventListener("online", () => {

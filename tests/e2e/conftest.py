@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import qrcode
+from django.db import connections
 from django.test import Client
 from PIL import Image
 
@@ -115,11 +116,8 @@ def browser_for(
         finally:
             for browser in browsers:
                 browser.close()
-import threading, time, pytest
-@pytest.fixture(autouse=True)
-def _threads(request):
-    yield
-    time.sleep(0.5)
-    from django.db import connection
-    names = [t.name for t in threading.enumerate()]
-    print("\nTHREADS after", request.node.name, names)
+            # Inside sync_playwright Django sees its connections through another context
+            # (asgiref's Local follows contextvars): the test's ORM calls opened their own
+            # connection, which must be closed here or PostgreSQL cannot drop the test
+            # database at the end of the run.
+            connections.close_all()

@@ -1,5 +1,6 @@
 """The coordinator's scanner page in a real browser whose camera shows a real ticket."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from attendance.models import Attendance, AttendanceChange, Method, ScanAttempt
 from attendance.services import upsert_arrival
 from attendance.tickets import ticket_for
+from events.models import RosterEntry
 
 from .conftest import CHROMIUM, PHONE
 
@@ -18,7 +20,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -91,6 +93,7 @@ def test_offline_scans_wait_on_the_phone_and_count_at_the_time_of_the_scan(
     expect(page.locator("#scan-result-title")).to_have_text(entry.person.full_name)
     held = page.locator("#pending-list [data-scanned-at]")
     expect(held).to_have_count(1)
+    expect(held).to_be_visible()
     scanned_at = datetime.fromisoformat(held.get_attribute("data-scanned-at"))
     page.screenshot(path=tmp_path / "scanner-pending.png")
     # the ticket stays in front of the camera: still one scan, and nothing reached the server
@@ -113,7 +116,8 @@ def test_offline_scans_wait_on_the_phone_and_count_at_the_time_of_the_scan(
     attempt = ScanAttempt.objects.get()
     assert attempt.outcome == ScanAttempt.Outcome.ACCEPTED
     assert abs(attempt.device_time - scanned_at) < timedelta(seconds=1)
-    assert page.evaluate("localStorage.getItem('diemcau.scanner.%d.queue')" % rush.song_lo.pk) == "[]"
+    queue_key = f"diemcau.scanner.{rush.song_lo.pk}.queue"
+    assert page.evaluate("(key) => localStorage.getItem(key)", queue_key) == "[]"
     assert phone.errors == []
 
 
@@ -183,4 +187,87 @@ def test_a_delegate_found_by_name_is_checked_in_and_the_check_in_undone(
     expect(page.locator("#counts")).to_have_text("0 / 4")
     assert Attendance.objects.get(pk=entry.pk).checked_in_at is None
     assert AttendanceChange.objects.get(kind=AttendanceChange.Kind.UNDONE).reason == "Nhầm người"
+    assert phone.errors == []
+
+
+def test_a_ticket_of_another_point_scanned_offline_is_red_at_once_and_refused_later(
+    transactional_db, rush, browser_for, live_server
+):
+    # given the Sông Lô phone offline, shown the ticket of a Tam Đảo delegate
+    phone = browser_for(rush.coordinator, ticket(rush.tam_dao_entry))
+    page = phone.page
+    page.goto(scanner_url(live_server, rush.song_lo))
+    expect(page.locator("#scanner")).to_have_attribute("data-roster", "loaded")
+    phone.context.set_offline(True)
+
+    # when the camera reads it
+    page.click("#camera-start")
+
+    # then the downloaded roster does not know it: red at once, the attempt still held
+    result = page.locator("#scan-result")
+    expect(result).to_have_attribute("data-state", "refused")
+    expect(result).to_have_attribute("data-code", "not_on_roster_offline")
+    expect(page.locator("#pending-count")).to_have_text("1")
+
+    # and back online the server refuses it for good, naming the right point
+    phone.context.set_offline(False)
+    expect(page.locator("#pending-count")).to_have_text("0")
+    expect(result).to_have_attribute("data-code", "wrong_point")
+    expect(page.locator("#scan-result-message")).to_contain_text(rush.tam_dao.point.name)
+    attempt = ScanAttempt.objects.get()
+    assert attempt.outcome == ScanAttempt.Outcome.REFUSED
+    assert attempt.reason == "wrong_point"
+    assert not Attendance.objects.filter(pk=rush.tam_dao_entry.pk).exists()
+    assert phone.errors == []
+
+
+def test_a_walk_in_is_added_and_checked_in_from_the_form(
+    transactional_db, rush, browser_for, live_server
+):
+    phone = browser_for(rush.coordinator, "not a ticket")
+    page = phone.page
+    page.goto(scanner_url(live_server, rush.song_lo))
+    page.click("#walk-in-toggle")
+
+    # a newcomer with a name only is refused, and the field says why
+    page.fill("#walk-in-full_name", "Hoàng Văn Khách")
+    page.click("#walk-in-submit")
+    expect(page.locator('[data-error-for="phone"]')).not_to_be_empty()
+    expect(page.locator("#walk-in-phone")).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert not RosterEntry.objects.filter(person__full_name="Hoàng Văn Khách").exists()
+
+    # with a phone number and an agency, they are put on the roster and checked in
+    page.fill("#walk-in-phone", "0912345678")
+    page.fill("#walk-in-agency", "UBND xã Lãng Công")
+    page.click("#walk-in-submit")
+    expect(page.locator("#scan-result")).to_have_attribute("data-code", "walk_in")
+    expect(page.locator("#scan-result-title")).to_have_text("Hoàng Văn Khách")
+    expect(page.locator("#walk-in-panel")).to_be_hidden()
+    expect(page.locator("#counts")).to_have_text("1 / 5")
+    entry = RosterEntry.objects.get(person__full_name="Hoàng Văn Khách")
+    assert entry.participation_id == rush.song_lo.pk
+    assert Attendance.objects.get(pk=entry.pk).check_in_method == Method.WALK_IN
+    assert phone.errors == []
+
+
+def test_check_out_mode_records_the_departure(transactional_db, rush, browser_for, live_server):
+    entry = rush.entries[0]
+    upsert_arrival(
+        entry=entry,
+        at=timezone.now() - timedelta(minutes=30),
+        method=Method.SCAN,
+        actor=rush.coordinator,
+    )
+    phone = browser_for(rush.coordinator, ticket(entry))
+    page = phone.page
+    page.goto(scanner_url(live_server, rush.song_lo))
+
+    page.click("label[for=mode-check-out]")
+    expect(page.locator("#mode-check-out")).to_be_checked()
+    page.click("#camera-start")
+
+    expect(page.locator("#scan-result")).to_have_attribute("data-code", "checked_out")
+    expect(page.locator("#scan-result")).to_have_attribute("data-state", "ok")
+    assert Attendance.objects.get(pk=entry.pk).checked_out_at is not None
+    assert ScanAttempt.objects.get().action == "check_out"
     assert phone.errors == []
