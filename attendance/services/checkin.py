@@ -286,17 +286,28 @@ def _repeat(scan_id: UUID) -> ScanResult:
     return result
 
 
+def _roster_entry(**filters: object) -> RosterEntry | None:
+    """One roster entry with what a scan answer names. Without the models' default
+    ordering, which would join and sort for a single row on every scan."""
+    return (
+        RosterEntry.objects.select_related("person__agency", "participation__point", "attendance")
+        .filter(**filters)
+        .order_by()
+        .first()
+    )
+
+
 def _point_for_scan(actor: AbstractBaseUser, request: ScanRequest) -> SessionPoint | None:
     keeps = BridgePoint.coordinators.through.objects.filter(
         bridgepoint_id=OuterRef("point_id"), user_id=actor.pk
     )
-    points = SessionPoint.objects.select_related("session", "point__unit").annotate(
+    points = SessionPoint.objects.select_related("session", "point").annotate(
         keeps=Exists(keeps)
     )
     if request.scan_id is not None:
         earlier = ScanAttempt.objects.filter(scan_id=request.scan_id).values("pk")[:1]
         points = points.annotate(earlier_scan=Subquery(earlier))
-    return points.filter(pk=request.participation_id).first()
+    return points.filter(pk=request.participation_id).order_by().first()
 
 
 def record_scan(*, actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
@@ -352,13 +363,7 @@ def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
         except TicketError as error:
             return refuse(error.code)
         entry_id, version = ticket.entry_id, ticket.version
-    entry = (
-        RosterEntry.objects.select_related(
-            "person__agency", "participation__point", "session", "attendance"
-        )
-        .filter(pk=entry_id)
-        .first()
-    )
+    entry = _roster_entry(pk=entry_id)
     if entry is None:
         return refuse("not_on_roster")
     refused = _entry_refusal(entry, participation, version)
@@ -411,6 +416,7 @@ def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
     participation = (
         SessionPoint.objects.select_related("session", "point")
         .filter(pk=code.participation_id)
+        .order_by()
         .first()
     )
     if participation is None:
@@ -418,13 +424,7 @@ def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
     refusal = _session_refusal(participation.session)
     if refusal:
         return refuse(refusal)
-    entry = (
-        RosterEntry.objects.select_related(
-            "person__agency", "participation__point", "session", "attendance"
-        )
-        .filter(session_id=participation.session_id, person__user=user)
-        .first()
-    )
+    entry = _roster_entry(session_id=participation.session_id, person__user=user)
     if entry is None:
         return refuse("not_on_roster", name=user.get_full_name() or user.get_username())
     refused = _entry_refusal(entry, participation, None)
