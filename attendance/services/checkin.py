@@ -301,9 +301,7 @@ def _point_for_scan(actor: AbstractBaseUser, request: ScanRequest) -> SessionPoi
     keeps = BridgePoint.coordinators.through.objects.filter(
         bridgepoint_id=OuterRef("point_id"), user_id=actor.pk
     )
-    points = SessionPoint.objects.select_related("session", "point").annotate(
-        keeps=Exists(keeps)
-    )
+    points = SessionPoint.objects.select_related("session", "point").annotate(keeps=Exists(keeps))
     if request.scan_id is not None:
         earlier = ScanAttempt.objects.filter(scan_id=request.scan_id).values("pk")[:1]
         points = points.annotate(earlier_scan=Subquery(earlier))
