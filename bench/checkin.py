@@ -1,19 +1,23 @@
 """The morning rush: 300,000 delegates checked in by QR code at 3,356 bridge points.
 
 A load benchmark, not a timed test: the app runs under gunicorn on PostgreSQL with Redis,
-as in production, and client processes hit it over HTTP. The trivial JSON view
-(/api/health) served by the same server in the same run is the baseline.
+as in production, and client processes on the same machine send it HTTP requests. The
+trivial JSON view (/api/health) served by the same server in the same run is the baseline.
 
-checkin_rps: check-ins per second at saturation (closed loop); the baseline is the trivial
-view at the same concurrency, ratio = check-in / trivial view.
-checkin_rps_ratio: that ratio again as a figure of its own; the baseline is the aim (0.5),
-so a ratio of 1 or more meets it.
-checkin_load_rps: the open-loop rate the latencies are measured at: 80% of checkin_rps.
-checkin_p50_ms, checkin_p99_ms: latency of a check-in at that rate, from the moment it was
-due to be sent (so queueing counts); the baseline is the trivial view at the same rate,
-ratio = baseline / value.
-checkin_queries_per_scan: SQL queries of one full check-in request, session and user
-included; the baseline is the aim (5), ratio = aim / value.
+checkin_rps: check-ins a second at saturation (closed loop, CONCURRENCY connections); the
+baseline is the trivial view at the same concurrency, ratio = check-in / trivial view.
+checkin_rps_ratio: that ratio as a figure of its own; the baseline is the aim (0.5), so a
+ratio of 1 or more meets it.
+checkin_load_rps: the open-loop rate the latencies are measured at, 80% of checkin_rps.
+checkin_p50_ms, checkin_p99_ms: latency of a check-in at that rate, counted from the moment
+it was due to be sent, so time spent queueing counts; the baseline is the trivial view at
+the same rate, ratio = baseline / value.
+checkin_cpu_ms: CPU time the serving side spends on one check-in at saturation: gunicorn
+workers, their PostgreSQL backends and Redis; the baseline is the trivial view's, ratio =
+baseline / value. Less disturbed than the rates by other work on the machine.
+checkin_queries_per_scan: SQL queries of one full check-in request through Django's
+handler, session and user included, transaction control (BEGIN, COMMIT) left out; the
+baseline is the aim (5), ratio = aim / value.
 """
 
 import json
@@ -32,17 +36,16 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -57,23 +60,35 @@ from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 from events.services.points import insert_participations
 
 ROSTER_SIZE = 300_000
-# Client connections, the same for the trivial view and for check-ins.
+POINTS = 3356
+# Client connections (one process each), the same for the trivial view and for check-ins.
 CONCURRENCY = 16
-# gunicorn as in the Dockerfile: sync workers, here 2 per core.
-GUNICORN_WORKERS = 4
-GUNICORN_ARGS = ["--worker-class", "sync", "--workers", str(GUNICORN_WORKERS)]
-# Peak throughput: alternating rounds of trivial view and check-in, each warmed up first.
-PEAK_ROUNDS = 2
+# Open loop: more connections, each sending rarely, so that a slow answer seldom holds back
+# the next request due on the same connection (which would then be late for the client's
+# sake, not the server's; its latency counts from when it was due, as it should).
+OPEN_LOOP_CONNECTIONS = 128
+# gunicorn as the Dockerfile runs it: sync workers, 4 of them (2 per core here).
+WSGI_APPLICATION = "config.wsgi:application"
+GUNICORN_ARGS = ["--worker-class", "sync", "--workers", "4", "--backlog", "2048"]
+# Peak throughput: rounds alternating trivial view and check-ins, each warmed up first, so
+# that a burst of other work on the machine lands on both.
+PEAK_ROUNDS = 3
 WARM_UP_SECONDS = 2.0
-PEAK_SECONDS = 8.0
-# Latency: open loop (Poisson arrivals) at this share of the check-in peak.
+HEALTH_PEAK_SECONDS = 5.0
+CHECKIN_PEAK_SECONDS = 8.0
+# Latency: open loop, Poisson arrivals, at this share of the check-in peak.
 LOAD_SHARE = 0.8
-LATENCY_SECONDS = 20.0
+LATENCY_SECONDS = 30.0
 BASELINE_LATENCY_SECONDS = 10.0
+# A phase during which other work took more than this share of the machine is run again.
+DISTURBED, DISTURBED_RETRIES = 0.10, 1
 AIM_RATIO, AIM_P99_MS, AIM_QUERIES = 0.5, 100.0, 5
 QUERY_SCANS = 5
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 ROOT = Path(__file__).resolve().parent.parent
+
+Scan = tuple[int, int, int]  # roster entry, participation (point of the session), ticket version
 
 
 # -- Data ------------------------------------------------------------------------------------
@@ -83,46 +98,43 @@ def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _execute(sql: str, params: tuple = ()) -> int:
+def _execute(sql: str, params: tuple = ()) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
 
 
 @dataclass
 class Coordinator:
-    participation_id: int
-    session_key: str = ""
-    csrf: str = ""
+    session_key: str
+    csrf: str
 
 
 @dataclass
 class Data:
-    session: Session
-    coordinators: dict[int, Coordinator]
-    # (entry id, participation id, ticket version), round robin over the points.
-    scans: list[tuple[int, int, int]]
+    coordinators: dict[int, Coordinator]  # by participation
+    scans: list[Scan]  # round robin over the points; each used once
     used: int = 0
 
-    def take(self, count: int) -> list[tuple[int, int, int]]:
+    def take(self, count: int) -> list[Scan]:
         if self.used + count > len(self.scans):
             raise RuntimeError("The benchmark ran out of people who have not checked in yet.")
-        taken = self.scans[self.used : self.used + count]
         self.used += count
-        return taken
+        return self.scans[self.used - count : self.used]
 
 
 def build_data() -> Data:
-    """One session starting soon at every bridge point, 300,000 people on its roster and a
-    coordinator signed in at each point; bulk statements only."""
-    steps: list[tuple[str, float]] = []
-    began = time.perf_counter()
+    """A session starting in 20 minutes at every bridge point, 300,000 people on its roster
+    (about 90 a point) and a signed-in coordinator at each point: bulk statements only."""
+    began = last = time.perf_counter()
+    steps: list[str] = []
 
     def step(name: str) -> None:
-        steps.append((name, time.perf_counter()))
+        nonlocal last
+        now = time.perf_counter()
+        steps.append(f"{name} {now - last:.1f} s")
+        last = now
 
     organiser, programme, host = build_network()
-    step("units and points")
     starts = timezone.now().replace(microsecond=0) + timedelta(minutes=20)
     session = Session.objects.create(
         programme=programme,
@@ -133,10 +145,8 @@ def build_data() -> Data:
         created_by=organiser,
     )
     points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
-    participations = (
-        f"SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(SessionPoint)} "
-        "WHERE session_id = %s"
-    )
+    step("units and points")
+    # One agency a point, numbered like the points; person g works for agency g % points.
     _execute(
         f"""
         INSERT INTO {_table(Agency)} (name, code, kind, unit_id, email, created_at, updated_at)
@@ -147,15 +157,17 @@ def build_data() -> Data:
         """,
         (session.pk,),
     )
+    agencies = (
+        f"SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(Agency)} "
+        "WHERE code = 'bench'"
+    )
     _execute(
         f"""
         INSERT INTO {_table(Person)} (full_name, sort_name, position, agency_id, email, phone,
                                       language, is_active, created_at, updated_at)
         SELECT 'Đại biểu số ' || g, '', 'Chuyên viên', a.id,
                'dai-bieu-' || g || '@bench.diemcau.vn', '', 'vi', true, now(), now()
-        FROM generate_series(0, %s - 1) g
-        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(Agency)}
-              WHERE code = 'bench') a ON a.k = g %% %s + 1
+        FROM generate_series(0, %s - 1) g JOIN ({agencies}) a ON a.k = g %% %s + 1
         ORDER BY g
         """,
         (ROSTER_SIZE, points),
@@ -167,9 +179,9 @@ def build_data() -> Data:
                                            ticket_version, added_at, removal_reason)
         SELECT %s, sp.id, p.id, 'agency', 1, now(), ''
         FROM {_table(Person)} p
-        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(Agency)}
-              WHERE code = 'bench') a ON a.id = p.agency_id
-        JOIN ({participations}) sp ON sp.k = a.k
+        JOIN ({agencies}) a ON a.id = p.agency_id
+        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(SessionPoint)}
+              WHERE session_id = %s) sp ON sp.k = a.k
         ORDER BY p.id
         """,
         (session.pk, session.pk),
@@ -185,30 +197,27 @@ def build_data() -> Data:
         """,
         (session.pk,),
     )
-    coordinators = (
-        f"SELECT sp.id AS participation_id, sp.point_id, bp.unit_id, u.id AS user_id "
-        f"FROM {_table(SessionPoint)} sp JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id "
+    keepers = (
+        f"SELECT sp.point_id, bp.unit_id, u.id AS user_id FROM {_table(SessionPoint)} sp "
+        f"JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id "
         f"JOIN {user_table} u ON u.username = 'dieu-phoi-' || sp.id WHERE sp.session_id = %s"
     )
     _execute(
         f"INSERT INTO {_table(BridgePoint.coordinators.through)} (bridgepoint_id, user_id) "
-        f"SELECT point_id, user_id FROM ({coordinators}) c",
+        f"SELECT point_id, user_id FROM ({keepers}) k",
         (session.pk,),
     )
     _execute(
         f"INSERT INTO {_table(RoleAssignment)} (user_id, role, unit_id, created_at) "
-        f"SELECT user_id, 'coordinator', unit_id, now() FROM ({coordinators}) c",
+        f"SELECT user_id, 'coordinator', unit_id, now() FROM ({keepers}) k",
         (session.pk,),
     )
     step("coordinators")
-    signed_in = sign_in_coordinators(session)
+    coordinators = sign_in_coordinators()
     step("sign-ins")
     _execute("ANALYZE")
-    try:
-        _execute("CHECKPOINT")
-    except Exception:  # noqa: BLE001 - needs a superuser; only keeps the run quieter
-        pass
-    step("analyze")
+    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
+        _execute("CHECKPOINT")  # so that writing the bulk load out does not land mid-run
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -220,55 +229,48 @@ def build_data() -> Data:
             (session.pk,),
         )
         scans = cursor.fetchall()
-    step("scan list")
+    step("analyze and scan list")
     counts = (
-        BridgePoint.objects.count(),
         SessionPoint.objects.filter(session=session).count(),
         RosterEntry.objects.filter(session=session).count(),
     )
     print(
-        f"data: {counts[0]:,} bridge points, {counts[1]:,} session points, {counts[2]:,} on "
-        f"the roster, {len(signed_in):,} coordinators signed in; built in "
-        f"{time.perf_counter() - began:.1f} s ("
-        + ", ".join(
-            f"{name} {moment - (steps[i - 1][1] if i else began):.1f} s"
-            for i, (name, moment) in enumerate(steps)
-        )
-        + ")",
+        f"data: {counts[0]:,} points in the session, {counts[1]:,} people on its roster, "
+        f"{len(coordinators):,} coordinators signed in; built in "
+        f"{time.perf_counter() - began:.1f} s ({', '.join(steps)})",
         flush=True,
     )
-    assert counts[1] == 3356 and counts[2] == ROSTER_SIZE, counts
-    return Data(session=session, coordinators=signed_in, scans=scans)
+    if counts != (POINTS, ROSTER_SIZE) or len(coordinators) != POINTS:
+        raise RuntimeError(f"unexpected data: {counts}, {len(coordinators)} coordinators")
+    return Data(coordinators=coordinators, scans=scans)
 
 
-def sign_in_coordinators(session: Session) -> dict[int, Coordinator]:
-    """A signed-in session (database and cache, as cached_db keeps it) per point's coordinator."""
+def sign_in_coordinators() -> dict[int, Coordinator]:
+    """A signed-in session per point's coordinator, stored as cached_db keeps it: the row
+    and the cache."""
     signed_in = {}
-    users = get_user_model().objects.filter(username__startswith="dieu-phoi-")
-    for user in users:
+    for user in get_user_model().objects.filter(username__startswith="dieu-phoi-"):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = BACKEND
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         participation_id = int(user.username.removeprefix("dieu-phoi-"))
-        signed_in[participation_id] = Coordinator(
-            participation_id, store.session_key, get_random_string(32)
-        )
+        signed_in[participation_id] = Coordinator(store.session_key, get_random_string(32))
     return signed_in
 
 
 def forget_sessions(data: Data) -> None:
     """The cache outlives the bench database: take the bench's sessions out of it."""
-    cache.delete_many(
-        [SessionStore.cache_key_prefix + c.session_key for c in data.coordinators.values()]
-    )
+    keys = [SessionStore.cache_key_prefix + c.session_key for c in data.coordinators.values()]
+    cache.delete_many(keys)
 
 
 # -- Queries per scan ------------------------------------------------------------------------
 
 
-def scan_body(entry_id: int, participation_id: int, version: int) -> bytes:
+def scan_body(scan: Scan) -> bytes:
+    entry_id, participation_id, version = scan
     return json.dumps(
         {
             "scan_id": str(uuid.uuid4()),
@@ -279,29 +281,54 @@ def scan_body(entry_id: int, participation_id: int, version: int) -> bytes:
     ).encode()
 
 
-def count_queries(data: Data, scans: int) -> tuple[int, list[str]]:
-    """Queries of whole check-in requests through Django's handler, outside any transaction."""
-    counts, statements = [], []
-    for entry_id, participation_id, version in data.take(scans):
-        coordinator = data.coordinators[participation_id]
-        client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
-        client.cookies[settings.SESSION_COOKIE_NAME] = coordinator.session_key
-        client.cookies[settings.CSRF_COOKIE_NAME] = coordinator.csrf
-        with CaptureQueriesContext(connection) as queries:
+@dataclass
+class QueryCount:
+    queries: int  # without transaction control
+    transaction_control: int
+    health_checks: int  # CONN_HEALTH_CHECKS' "SELECT 1", which Django does not log
+    statements: list[str]
+
+
+def count_queries(data: Data) -> QueryCount:
+    """Queries of whole check-in requests through Django's handler, as gunicorn runs them:
+    outside any test transaction, the session read from the cache."""
+    counts = [count_request(data, scan) for scan in data.take(QUERY_SCANS)]
+    return max(counts, key=lambda count: count.queries)
+
+
+def count_request(data: Data, scan: Scan) -> QueryCount:
+    coordinator = data.coordinators[scan[1]]
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = coordinator.session_key
+    client.cookies[settings.CSRF_COOKIE_NAME] = coordinator.csrf
+    close_old_connections()  # what the handler does at request_started, which Client skips
+    checks = []
+    is_usable = connection.is_usable
+    connection.is_usable = lambda: checks.append(1) or is_usable()
+    try:
+        with CaptureQueriesContext(connection) as captured:
             response = client.post(
                 "/api/attendance/scans",
-                scan_body(entry_id, participation_id, version),
+                scan_body(scan),
                 content_type="application/json",
                 HTTP_X_CSRFTOKEN=coordinator.csrf,
             )
-        if response.status_code != 200 or response.json().get("code") != "checked_in":
-            raise RuntimeError(f"check-in refused: {response.status_code} {response.content!r}")
-        counts.append(len(queries))
-        statements = [query["sql"] for query in queries.captured_queries]
-    return max(counts), statements
+    finally:
+        del connection.is_usable
+    if response.status_code != 200 or response.json().get("code") != "checked_in":
+        raise RuntimeError(f"check-in refused: {response.status_code} {response.content!r}")
+    statements = [query["sql"].strip() for query in captured.captured_queries]
+    control = sum(sql.upper().startswith(TRANSACTION_CONTROL) for sql in statements)
+    return QueryCount(len(statements) - control, control, len(checks), statements)
 
 
 # -- Server ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    port: int
+    pid: int
 
 
 def free_port() -> int:
@@ -311,8 +338,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(redis_url: str) -> Iterator[int]:
-    """gunicorn serving the app on the bench database; always stopped on the way out."""
+def gunicorn(redis_url: str) -> Iterator[Server]:
+    """gunicorn serving the app on the bench database; stopped on the way out, always."""
     port = free_port()
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
@@ -320,37 +347,37 @@ def gunicorn(redis_url: str) -> Iterator[int]:
         "REDIS_URL": redis_url,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # The limit is per user and device a minute: far above what one phone could scan.
         "SCAN_RATE_PER_MINUTE": "100000",
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--backlog", "2048", *GUNICORN_ARGS]
+    command = [sys.executable, "-m", "gunicorn", WSGI_APPLICATION]
+    command += ["--bind", f"127.0.0.1:{port}", *GUNICORN_ARGS]
     with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         try:
-            wait_until_up(server, port)
-            yield port
+            wait_until_up(process, port)
+            yield Server(port, process.pid)
         except BaseException:
             log.seek(0)
             print(log.read()[-4000:], file=sys.stderr)
             raise
         finally:
-            server.send_signal(signal.SIGTERM)
+            process.send_signal(signal.SIGTERM)
             try:
-                server.wait(timeout=20)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+                process.kill()
+                process.wait()
 
 
-def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
+def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            status, _body = Http(port).request(health_request(port))
-            if status == 200:
+            if Http(port).request(health_request(port))[0] == 200:
                 return
         except OSError:
             pass
@@ -358,12 +385,90 @@ def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> N
     raise RuntimeError("gunicorn did not answer /api/health in time")
 
 
+# -- CPU accounting --------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+SAMPLE_SECONDS = 0.5
+
+
+class CpuMeter:
+    """CPU time of the serving side over a window, read from /proc: gunicorn's processes,
+    the PostgreSQL backends of the bench database (by their process title) and a local
+    Redis. Sampled every SAMPLE_SECONDS, so that a backend closed mid-window (CONN_MAX_AGE)
+    loses at most that much."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.title = f" {connection.settings_dict['NAME']} "
+        self.first: dict[int, tuple[str, float]] = {}
+        self.last: dict[int, float] = {}
+        self.machine: list[tuple[int, int]] = []
+        self.sample()
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        values = [int(value) for value in Path("/proc/stat").read_text().split()[1:11]]
+        return sum(values) - values[3] - values[4], sum(values)
+
+    def _kind(self, pid: str, comm: str, parent: int) -> str | None:
+        if int(pid) == self.server.pid or parent == self.server.pid:
+            return "app"
+        if comm == "redis-server":
+            return "cache"
+        if comm == "postgres":
+            with suppress(OSError):
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                if self.title.encode() in title:
+                    return "database"
+        return None
+
+    def sample(self) -> None:
+        self.machine.append(self._machine())
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1]
+            fields = rest.split()
+            pid, seconds = int(entry.name), (int(fields[11]) + int(fields[12])) / TICK
+            if pid not in self.first:
+                kind = self._kind(entry.name, comm, int(fields[1]))
+                if kind is None:
+                    continue
+                # Seen first after the window opened: it started inside it, count it all.
+                started = seconds if not self.machine[:-1] else 0.0
+                self.first[pid] = (kind, started)
+            self.last[pid] = seconds
+
+    def run_until(self, deadline: float) -> None:
+        while (left := deadline - time.perf_counter()) > 0:
+            time.sleep(min(SAMPLE_SECONDS, left))
+            self.sample()
+
+    def spent(self, kind: str) -> float:
+        return sum(
+            self.last[pid] - started for pid, (of, started) in self.first.items() if of == kind
+        )
+
+    @property
+    def cores_seconds(self) -> float:
+        return (self.machine[-1][1] - self.machine[0][1]) / TICK
+
+    @property
+    def busy(self) -> float:
+        return (self.machine[-1][0] - self.machine[0][0]) / TICK / max(self.cores_seconds, 1e-9)
+
+
 # -- Load ------------------------------------------------------------------------------------
 
 
 class Http:
-    """A minimal keep-alive HTTP/1.1 client: the client shares the two cores with the
-    server, so it must cost next to nothing. Reconnects when the server closes."""
+    """A minimal HTTP/1.1 client: it shares the two cores with the server, so it must cost
+    next to nothing. Keeps the connection open unless the server closes it (gunicorn's
+    sync workers close every one)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -382,7 +487,7 @@ class Http:
             self.close()
             if not reused:
                 raise
-            # The server closed an idle connection before reading the request: send again.
+            # The server closed an idle kept-alive connection: send again on a new one.
             return self.request(data)
 
     def response(self) -> tuple[int, bytes]:
@@ -394,11 +499,11 @@ class Http:
         if start < 0:
             raise RuntimeError(f"response without Content-Length: {head!r}")
         stop = head.find(b"\r\n", start + 2)
-        length = int(head[start + 17 : stop if stop > 0 else len(head)])
-        body_end = end + 4 + length
+        body_end = end + 4 + int(head[start + 17 : stop if stop > 0 else len(head)])
         while len(buffer) < body_end:
             buffer += self.receive()
-        status, body, self.buffer = int(buffer[9:12]), buffer[end + 4 : body_end], buffer[body_end:]
+        status, body = int(buffer[9:12]), buffer[end + 4 : body_end]
+        self.buffer = buffer[body_end:]
         if b"\r\nconnection: close" in head:
             self.close()
         return status, body
@@ -419,8 +524,8 @@ def health_request(port: int) -> bytes:
     return f"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
 
 
-def scan_request(port: int, coordinator: Coordinator, scan: tuple[int, int, int]) -> bytes:
-    body = scan_body(*scan)
+def scan_request(port: int, coordinator: Coordinator, scan: Scan) -> bytes:
+    body = scan_body(scan)
     head = (
         f"POST /api/attendance/scans HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
@@ -437,33 +542,31 @@ class Job:
     start: float
     measure_from: float
     stop: float
-    # None: closed loop (next request as soon as the answer comes); else Poisson arrivals.
-    rate: float | None = None
-    seed: int = 0
-    scans: list[tuple[int, int, int]] | None = None
-    coordinators: dict[int, Coordinator] = field(default_factory=dict)
+    # None: closed loop, the next request as soon as the answer is in; else Poisson arrivals.
+    rate: float | None
+    seed: int
+    scans: list[Scan] | None  # None: the trivial view
+    coordinators: dict[int, Coordinator]
 
 
 @dataclass
 class Outcome:
-    done: int = 0
-    accepted: int = 0
-    measured: int = 0
+    measured: int = 0  # answers inside the measured window
+    accepted: int = 0  # check-ins accepted, warm-up included
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     samples: list[str] = field(default_factory=list)
-    scans_used: int = 0
     cpu_seconds: float = 0.0
 
 
 def client(job: Job, results: multiprocessing.SimpleQueue) -> None:
-    """One client connection; runs in a process of its own."""
+    """One client connection, in a process of its own."""
     outcome = Outcome()
     try:
         drive(job, outcome)
-    except Exception as error:  # noqa: BLE001 - reported to the parent, which fails the run
+    except Exception as error:  # reported to the parent, which fails the run
         outcome.errors += 1
-        outcome.samples.append(f"client crashed: {error!r}")
+        outcome.samples.append(f"client failed: {error!r}")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     outcome.cpu_seconds = usage.ru_utime + usage.ru_stime
     results.put(outcome)
@@ -491,25 +594,22 @@ def drive(job: Job, outcome: Outcome) -> None:
             scan = next(scans, None)
             if scan is None:
                 raise RuntimeError("ran out of scans")
-            outcome.scans_used += 1
             data = scan_request(job.port, job.coordinators[scan[1]], scan)
         status, body = http.request(data)
         finished = time.perf_counter()
-        outcome.done += 1
         ok = status == 200
         if ok and job.scans is not None:
             ok = json.loads(body).get("code") == "checked_in"
             outcome.accepted += ok
         if not ok:
             outcome.errors += 1
-            if len(outcome.samples) < 5:
+            if len(outcome.samples) < 3:
                 outcome.samples.append(f"{status} {body[:300]!r}")
-        in_window = (
-            job.measure_from <= finished <= job.stop
-            if job.rate is None
-            else job.measure_from <= due
-        )
-        if in_window:
+        if job.rate is None:
+            measured = job.measure_from <= finished <= job.stop
+        else:
+            measured = due >= job.measure_from
+        if measured:
             outcome.measured += 1
             outcome.latencies.append(finished - due)
     http.close()
@@ -520,85 +620,107 @@ class Phase:
     name: str
     seconds: float
     outcomes: list[Outcome]
-    cpu_busy: float
+    server_cpu: float = 0.0  # seconds, gunicorn master and workers
+    database_cpu: float = 0.0  # seconds, the PostgreSQL backends of the bench database
+    cache_cpu: float = 0.0  # seconds, Redis
+    machine_busy: float = 0.0  # share of all cores busy
+    # Share of all cores busy but not with the above or the clients: other work on the
+    # machine, PostgreSQL's background processes, the kernel.
+    unattributed: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return sum(outcome.measured for outcome in self.outcomes)
 
     @property
     def rps(self) -> float:
-        return sum(outcome.measured for outcome in self.outcomes) / self.seconds
+        return self.requests / self.seconds
 
     @property
     def errors(self) -> int:
         return sum(outcome.errors for outcome in self.outcomes)
 
     @property
-    def latencies_ms(self) -> list[float]:
-        return sorted(1000 * value for outcome in self.outcomes for value in outcome.latencies)
+    def accepted(self) -> int:
+        return sum(outcome.accepted for outcome in self.outcomes)
 
     def percentile(self, share: float) -> float:
-        values = self.latencies_ms
-        return values[min(len(values) - 1, math.ceil(share * len(values)) - 1)]
+        values = sorted(1000 * value for outcome in self.outcomes for value in outcome.latencies)
+        return values[min(len(values) - 1, max(0, math.ceil(share * len(values)) - 1))]
 
     @property
-    def client_cpu(self) -> float:
-        return sum(outcome.cpu_seconds for outcome in self.outcomes)
-
-
-def cpu_times() -> tuple[int, int]:
-    """Jiffies busy and in all, over the whole machine."""
-    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
+    def cpu_ms(self) -> float:
+        """Server CPU per answered request: gunicorn, PostgreSQL backends and Redis."""
+        spent = self.server_cpu + self.database_cpu + self.cache_cpu
+        return 1000 * spent / max(1, self.requests)
 
 
 def load(
     name: str,
-    port: int,
+    server: Server,
     *,
     data: Data | None,
     seconds: float,
-    warm_up: float = WARM_UP_SECONDS,
     rate: float | None = None,
+    ceiling: float = 3000,
 ) -> Phase:
-    """CONCURRENCY client processes against the server for warm_up + seconds."""
+    """Client processes, one connection each, against the server for a warm-up, then
+    `seconds`: CONCURRENCY of them in a closed loop, OPEN_LOOP_CONNECTIONS at a rate.
+    `ceiling`: more check-ins a second than the closed loop could possibly reach."""
+    clients = CONCURRENCY if rate is None else OPEN_LOOP_CONNECTIONS
     context = multiprocessing.get_context("fork")
     results = context.SimpleQueue()
     start = time.perf_counter() + 0.5
-    per_client = None if rate is None else rate / CONCURRENCY
-    budget = 0
-    if data is not None:
-        # Enough for 5,000 check-ins a second: far above what two cores can serve.
-        budget = math.ceil(5000 * (warm_up + seconds) / CONCURRENCY)
+    measure_from, stop = start + WARM_UP_SECONDS, start + WARM_UP_SECONDS + seconds
+    # People each client may check in, each once only: in the closed loop enough for the
+    # ceiling, in the open loop what the Poisson arrivals ask for, with a wide margin.
+    expected = (ceiling if rate is None else rate) * (WARM_UP_SECONDS + seconds) / clients
+    budget = math.ceil(expected + 6 * math.sqrt(expected) + 10) if data else 0
     jobs = [
         Job(
-            port=port,
+            port=server.port,
             start=start,
-            measure_from=start + warm_up,
-            stop=start + warm_up + seconds,
-            rate=per_client,
+            measure_from=measure_from,
+            stop=stop,
+            rate=None if rate is None else rate / clients,
             seed=index + 1,
             scans=data.take(budget) if data else None,
             coordinators=data.coordinators if data else {},
         )
-        for index in range(CONCURRENCY)
+        for index in range(clients)
     ]
-    connections.close_all()
+    connections.close_all()  # the clients are forked: they must not share it
     processes = [context.Process(target=client, args=(job, results)) for job in jobs]
     for process in processes:
         process.start()
-    time.sleep(max(0.0, start + warm_up - time.perf_counter()))
-    busy_before, all_before = cpu_times()
-    time.sleep(max(0.0, start + warm_up + seconds - time.perf_counter()))
-    busy_after, all_after = cpu_times()
+    time.sleep(max(0.0, measure_from - time.perf_counter()))
+    meter = CpuMeter(server)
+    meter.run_until(stop)
     outcomes = [results.get() for _process in processes]
     for process in processes:
         process.join()
-    cpu_busy = (busy_after - busy_before) / max(1, all_after - all_before)
-    phase = Phase(name, seconds, outcomes, cpu_busy)
-    line = f"  {name:28} {phase.rps:8.1f} req/s"
+    phase = Phase(name, seconds, outcomes)
+    phase.server_cpu = meter.spent("app")
+    phase.database_cpu = meter.spent("database")
+    phase.cache_cpu = meter.spent("cache")
+    cores_seconds = meter.cores_seconds
+    phase.machine_busy = meter.busy
+    # Client CPU is known for the whole phase only: count the measured window's share.
+    client_cpu = sum(o.cpu_seconds for o in outcomes) * seconds / (WARM_UP_SECONDS + seconds)
+    ours = phase.server_cpu + phase.database_cpu + phase.cache_cpu + client_cpu
+    phase.unattributed = max(0.0, phase.machine_busy - ours / max(cores_seconds, 1e-9))
+    line = f"  {name:26} {phase.rps:7.1f} req/s"
     if rate is not None:
-        line += f"  p50 {phase.percentile(0.5):7.2f} ms  p99 {phase.percentile(0.99):7.2f} ms"
-    line += f"  cpu busy {100 * phase.cpu_busy:3.0f}%  client cpu {phase.client_cpu:5.1f} s"
-    line += f"  errors {phase.errors}"
+        line += f"  p50 {phase.percentile(0.5):7.2f} ms  p99 {phase.percentile(0.99):8.2f} ms"
+    app, database = (
+        1000 * cpu / max(1, phase.requests) for cpu in (phase.server_cpu, phase.database_cpu)
+    )
+    line += (
+        f"  cpu {phase.cpu_ms:5.2f} ms/req (app {app:.2f}, db {database:.2f})"
+        f"  machine: busy {100 * phase.machine_busy:3.0f}%"
+        f" clients {100 * client_cpu / max(cores_seconds, 1e-9):2.0f}%"
+        f" other {100 * phase.unattributed:2.0f}%  errors {phase.errors}"
+    )
     print(line, flush=True)
     for outcome in outcomes:
         for sample in outcome.samples:
@@ -609,29 +731,34 @@ def load(
 # -- The benchmark ---------------------------------------------------------------------------
 
 
-def machine_note(port: int) -> str:
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+def machine_note() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
+        postgres = cursor.fetchone()[0].split()[0]
     return (
         f"machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"PostgreSQL {postgres}; gunicorn {' '.join(GUNICORN_ARGS)} on port {port}; "
-        f"{CONCURRENCY} client processes, keep-alive HTTP/1.1 on the same machine"
+        f"PostgreSQL {postgres}, Redis cache and sessions; gunicorn {' '.join(GUNICORN_ARGS)}; "
+        f"clients on the same machine: {CONCURRENCY} connections in a closed loop, "
+        f"{OPEN_LOOP_CONNECTIONS} in the open loop"
     )
 
 
 def run() -> list[Figure]:
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    redis_cache = {
+    redis = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
-    with override_settings(CACHES=redis_cache):
-        cache.set("bench-checkin-ping", 1, 5)
+    # The server's cache (sessions, rate limits) is Redis: this process writes the same one.
+    with override_settings(CACHES=redis, ALLOWED_HOSTS=["127.0.0.1"]):
+        cache.get("bench-checkin")  # fails now, not after the data is built, without Redis
         data = build_data()
         try:
             return measure(data, redis_url)
@@ -640,59 +767,96 @@ def run() -> list[Figure]:
 
 
 def measure(data: Data, redis_url: str) -> list[Figure]:
-    queries, statements = count_queries(data, QUERY_SCANS)
-    print(f"queries of one check-in request: {queries}", flush=True)
-    for sql in statements:
-        print(f"    {sql[:150]}", flush=True)
-    accepted = QUERY_SCANS  # the check-ins count_queries made
+    queries = count_queries(data)
+    print(
+        f"one check-in request: {queries.queries} queries, {queries.transaction_control} "
+        f"transaction control statements, {queries.health_checks} connection health checks",
+        flush=True,
+    )
+    for sql in queries.statements:
+        print(f"    {' '.join(sql.split())[:110]}", flush=True)
+    print(machine_note(), flush=True)
     phases: list[Phase] = []
-    with gunicorn(redis_url) as port:
-        print(machine_note(port), flush=True)
-        peaks: dict[str, list[Phase]] = {"health": [], "checkin": []}
-        for round_ in range(PEAK_ROUNDS):
-            for kind in ("health", "checkin"):
-                phase = load(
-                    f"{kind} peak, round {round_ + 1}",
-                    port,
-                    data=data if kind == "checkin" else None,
-                    seconds=PEAK_SECONDS,
+
+    def steady(name: str, **options: object) -> Phase:
+        """A phase, run once more if other work on the machine disturbed it."""
+        for attempt in range(1 + DISTURBED_RETRIES):
+            phase = load(name if not attempt else f"{name} again", server, **options)
+            phases.append(phase)
+            if phase.unattributed <= DISTURBED:
+                break
+        return phase
+
+    with gunicorn(redis_url) as server:
+        health_peaks, checkin_peaks = [], []
+        for round_ in range(1, PEAK_ROUNDS + 1):
+            health_peaks.append(
+                steady(f"health peak {round_}", data=None, seconds=HEALTH_PEAK_SECONDS)
+            )
+            ceiling = 3 * max((phase.rps for phase in checkin_peaks), default=1000)
+            checkin_peaks.append(
+                steady(
+                    f"checkin peak {round_}",
+                    data=data,
+                    seconds=CHECKIN_PEAK_SECONDS,
+                    ceiling=ceiling,
                 )
-                peaks[kind].append(phase)
-                phases.append(phase)
-        health_rps = statistics.mean(phase.rps for phase in peaks["health"])
-        checkin_rps = statistics.mean(phase.rps for phase in peaks["checkin"])
+            )
+        health_rps = statistics.mean(phase.rps for phase in health_peaks)
+        checkin_rps = statistics.mean(phase.rps for phase in checkin_peaks)
         rate = LOAD_SHARE * checkin_rps
-        checkin = load(
-            f"checkin at {LOAD_SHARE:.0%} of peak", port, data=data, seconds=LATENCY_SECONDS, rate=rate
+        checkin = steady(
+            f"checkin at {LOAD_SHARE:.0%} of peak", data=data, seconds=LATENCY_SECONDS, rate=rate
         )
-        health = load(
-            "health at the same rate", port, data=None, seconds=BASELINE_LATENCY_SECONDS, rate=rate
+        health = steady(
+            "health at the same rate", data=None, seconds=BASELINE_LATENCY_SECONDS, rate=rate
         )
-        phases += [checkin, health]
+    disturbed = [
+        phase
+        for phase in [*health_peaks, *checkin_peaks, checkin, health]
+        if phase.unattributed > DISTURBED
+    ]
+    for phase in disturbed:
+        print(
+            f"WARNING: other work took {phase.unattributed:.0%} of the machine during "
+            f"{phase.name!r}: its figures understate the server; run again on a quiet machine",
+            flush=True,
+        )
     errors = sum(phase.errors for phase in phases)
-    accepted += sum(o.accepted for phase in phases for o in phase.outcomes)
+    accepted = QUERY_SCANS + sum(phase.accepted for phase in phases)
     recorded = (Attendance.objects.count(), ScanAttempt.objects.count())
     if errors or recorded != (accepted, accepted):
         raise RuntimeError(
-            f"{errors} requests failed; {accepted} check-ins accepted, "
+            f"{errors} requests failed; {accepted} check-ins accepted, but "
             f"{recorded[0]} attendances and {recorded[1]} scan attempts recorded"
         )
-    print(f"{accepted:,} check-ins accepted and recorded, no errors", flush=True)
+    print(f"{accepted:,} check-ins, each accepted and recorded once; no errors", flush=True)
     ratio = checkin_rps / health_rps
     p50, p99 = checkin.percentile(0.5), checkin.percentile(0.99)
     base50, base99 = health.percentile(0.5), health.percentile(0.99)
+    cpu = statistics.median(phase.cpu_ms for phase in checkin_peaks)
+    base_cpu = statistics.median(phase.cpu_ms for phase in health_peaks)
+    count = queries.queries
     figures = [
         Figure("checkin_rps", checkin_rps, "req/s", health_rps, ratio),
         Figure("checkin_rps_ratio", ratio, "ratio", AIM_RATIO, ratio / AIM_RATIO),
         Figure("checkin_load_rps", checkin.rps, "req/s", checkin_rps, checkin.rps / checkin_rps),
         Figure("checkin_p50_ms", p50, "ms", base50, base50 / p50),
         Figure("checkin_p99_ms", p99, "ms", base99, base99 / p99),
-        Figure("checkin_queries_per_scan", queries, "queries", AIM_QUERIES, AIM_QUERIES / queries),
+        Figure("checkin_cpu_ms", cpu, "ms", base_cpu, base_cpu / cpu),
+        Figure("checkin_queries_per_scan", count, "queries", AIM_QUERIES, AIM_QUERIES / count),
+    ]
+    verdicts = [
+        ("ratio", f"{ratio:.2f}", f">= {AIM_RATIO}", ratio >= AIM_RATIO),
+        ("p99", f"{p99:.1f} ms", f"< {AIM_P99_MS:.0f} ms", p99 < AIM_P99_MS),
+        ("queries", f"{count}", f"<= {AIM_QUERIES}", count <= AIM_QUERIES),
     ]
     print(
-        f"aims: ratio {ratio:.2f} (>= {AIM_RATIO}) {'met' if ratio >= AIM_RATIO else 'MISSED'}; "
-        f"p99 {p99:.1f} ms (< {AIM_P99_MS:.0f}) {'met' if p99 < AIM_P99_MS else 'MISSED'}; "
-        f"queries {queries} (<= {AIM_QUERIES}) {'met' if queries <= AIM_QUERIES else 'MISSED'}",
+        "aims: "
+        + "; ".join(
+            f"{name} {value} ({aim}) {'met' if met else 'MISSED'}"
+            for name, value, aim, met in verdicts
+        ),
         flush=True,
     )
     return figures
