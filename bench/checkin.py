@@ -1,8 +1,11 @@
 """The morning rush: 300,000 delegates checked in by QR code at 3,356 bridge points.
 
-A load benchmark, not a timed test: the app runs under gunicorn on PostgreSQL with Redis,
-as in production, and client processes on the same machine send it HTTP requests. The
-trivial JSON view (/api/health) served by the same server in the same run is the baseline.
+A load benchmark, not a timed test: the app runs under gunicorn on PostgreSQL with Redis
+(REDIS_URL, or the local one) as in production, and client processes on the same machine
+send it HTTP requests: every check-in a real one, a person not yet checked in, scanned by
+their own point's signed-in coordinator. The trivial JSON view (/api/health) served by the
+same server in the same run is the baseline. CPU is read from /proc (Linux); a phase in
+which other work took much of the machine is run again, and reported if it stays so.
 
 checkin_rps: check-ins a second at saturation (closed loop, CONCURRENCY connections); the
 baseline is the trivial view at the same concurrency, ratio = check-in / trivial view.
@@ -67,8 +70,8 @@ CONCURRENCY = 16
 # the next request due on the same connection (which would then be late for the client's
 # sake, not the server's; its latency counts from when it was due, as it should).
 OPEN_LOOP_CONNECTIONS = 128
-# gunicorn as the Dockerfile runs it: sync workers, 4 of them (2 per core here).
 WSGI_APPLICATION = "config.wsgi:application"
+# gunicorn as the Dockerfile runs it: sync workers, 4 of them (2 per core here).
 GUNICORN_ARGS = ["--worker-class", "sync", "--workers", "4", "--backlog", "2048"]
 # Peak throughput: rounds alternating trivial view and check-ins, each warmed up first, so
 # that a burst of other work on the machine lands on both.
@@ -376,11 +379,14 @@ def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 60) -> 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        probe = Http(port)
         try:
-            if Http(port).request(health_request(port))[0] == 200:
+            if probe.request(health_request(port))[0] == 200:
                 return
         except OSError:
             pass
+        finally:
+            probe.close()
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer /api/health in time")
 
@@ -407,7 +413,8 @@ class CpuMeter:
 
     @staticmethod
     def _machine() -> tuple[int, int]:
-        values = [int(value) for value in Path("/proc/stat").read_text().split()[1:11]]
+        # user nice system idle iowait irq softirq steal (guest time is inside user)
+        values = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
         return sum(values) - values[3] - values[4], sum(values)
 
     def _kind(self, pid: str, comm: str, parent: int) -> str | None:
@@ -559,7 +566,7 @@ class Outcome:
     cpu_seconds: float = 0.0
 
 
-def client(job: Job, results: multiprocessing.SimpleQueue) -> None:
+def client(job: Job, results: multiprocessing.Queue) -> None:
     """One client connection, in a process of its own."""
     outcome = Outcome()
     try:
@@ -669,7 +676,7 @@ def load(
     `ceiling`: more check-ins a second than the closed loop could possibly reach."""
     clients = CONCURRENCY if rate is None else OPEN_LOOP_CONNECTIONS
     context = multiprocessing.get_context("fork")
-    results = context.SimpleQueue()
+    results = context.Queue()
     start = time.perf_counter() + 0.5
     measure_from, stop = start + WARM_UP_SECONDS, start + WARM_UP_SECONDS + seconds
     # People each client may check in, each once only: in the closed loop enough for the
@@ -696,9 +703,17 @@ def load(
     time.sleep(max(0.0, measure_from - time.perf_counter()))
     meter = CpuMeter(server)
     meter.run_until(stop)
-    outcomes = [results.get() for _process in processes]
-    for process in processes:
-        process.join()
+    outcomes = []
+    try:
+        for _process in processes:
+            # A client that died without a word must not hang the run.
+            outcomes.append(results.get(timeout=max(1.0, stop + 60 - time.perf_counter())))
+    finally:
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
     phase = Phase(name, seconds, outcomes)
     phase.server_cpu = meter.spent("app")
     phase.database_cpu = meter.spent("database")
