@@ -14,9 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from directory.forms import ImportForm
 from directory.selectors import agencies_for
 from directory.spreadsheets import TableRejected
-from directory.views import staff_required
+from directory.views import staff_required, template_csv
 from events import services as events_services
-from events.forms import InviteAgencyForm, PersonDetailsForm, ReasonForm, SubstituteForm
+from events.forms import (
+    InviteAgencyForm,
+    PersonDetailsForm,
+    ReasonForm,
+    SubstituteForm,
+    add_service_errors,
+)
 from events.models import RosterImport, SessionPoint
 from events.services.rosters import ROSTER_COLUMNS, ROSTER_EXAMPLE, people_in_reach
 
@@ -157,11 +163,7 @@ def roster_walk_in(request: HttpRequest, participation_id: int) -> HttpResponse:
                 actor=request.user, participation=participation, details=form.details()
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("%(name)s checked in at the door.") % {"name": entry.person.full_name}
@@ -239,11 +241,7 @@ def substitute(request: HttpRequest, entry_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -271,8 +269,9 @@ def roster_import(request: HttpRequest, participation_id: int) -> HttpResponse:
     context = {"participation": participation, "form": form, "columns": ROSTER_COLUMNS}
     status = 200
     if request.method == "POST" and "confirm" in request.POST:
+        confirm = request.POST["confirm"]
         upload = RosterImport.objects.filter(
-            pk=request.POST.get("confirm", "0") if request.POST["confirm"].isdigit() else 0,
+            pk=int(confirm) if confirm.isdigit() else None,
             participation=participation,
             uploaded_by=request.user,
         ).first()
@@ -311,12 +310,7 @@ def roster_import(request: HttpRequest, participation_id: int) -> HttpResponse:
 @staff_required
 def roster_template(request: HttpRequest, participation_id: int) -> HttpResponse:
     selectors.kept_participation(request.user, participation_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-dai-bieu.csv"'
-    response.write("\ufeff")
-    response.write(",".join(names[0] for names in ROSTER_COLUMNS.values()) + "\r\n")
-    response.write(",".join(ROSTER_EXAMPLE) + "\r\n")
-    return response
+    return template_csv("mau-danh-sach-dai-bieu.csv", ROSTER_COLUMNS, ROSTER_EXAMPLE)
 
 
 @staff_required

@@ -14,27 +14,24 @@ from .models import Attendance, ScanAttempt
 from .tickets import ticket_digest, ticket_for
 
 
-def kept_participation(user: AbstractBaseUser, participation_id: int) -> SessionPoint:
-    """A point of a session whose roster the user keeps, or 404."""
+def _kept(user: AbstractBaseUser, **filters: object) -> SessionPoint:
     participation = (
         SessionPoint.objects.select_related("session__programme", "point__unit")
-        .filter(pk=participation_id)
+        .filter(**filters)
         .first()
     )
     if participation is None or not can_keep_roster(user, participation):
         raise Http404
     return participation
+
+
+def kept_participation(user: AbstractBaseUser, participation_id: int) -> SessionPoint:
+    """A point of a session whose roster the user keeps, or 404."""
+    return _kept(user, pk=participation_id)
 
 
 def get_participation(user: AbstractBaseUser, session_id: int, point_id: int) -> SessionPoint:
-    participation = (
-        SessionPoint.objects.select_related("session__programme", "point__unit")
-        .filter(session_id=session_id, point_id=point_id)
-        .first()
-    )
-    if participation is None or not can_keep_roster(user, participation):
-        raise Http404
-    return participation
+    return _kept(user, session_id=session_id, point_id=point_id)
 
 
 def kept_entry(user: AbstractBaseUser, entry_id: int) -> RosterEntry:
@@ -65,15 +62,6 @@ def roster(participation: SessionPoint, *, query: str = "", removed: bool = Fals
             | Q(person__agency__name__icontains=word)
         )
     return entries
-
-
-def session_roster(session: Session) -> QuerySet:
-    """The whole session's roster by point, then name: the export's order."""
-    return (
-        RosterEntry.objects.filter(session=session, removed_at__isnull=True)
-        .select_related("person__agency", "attendance", "participation__point")
-        .order_by("participation__point__name", "person__sort_name", "pk")
-    )
 
 
 def scanner_roster(participation: SessionPoint) -> list[dict[str, object]]:

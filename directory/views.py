@@ -170,19 +170,25 @@ def import_units(request: HttpRequest) -> HttpResponse:
     return _import_view(request, kind="units", run=services.import_units)
 
 
-@organiser_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in services.IMPORT_EXAMPLES:
-        raise Http404
-    columns = services.PEOPLE_COLUMNS if kind == "people" else services.UNIT_COLUMNS
-    example = services.IMPORT_EXAMPLES[kind]
+def template_csv(
+    file_name: str, columns: dict[str, tuple[str, ...]], example: tuple[str, ...]
+) -> HttpResponse:
+    """A CSV an import accepts: its Vietnamese headers and one example row."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     # A byte-order mark, so that Excel opens the Vietnamese letters as UTF-8.
     response.write("\ufeff")
     response.write(",".join(names[0] for names in columns.values()) + "\r\n")
     response.write(",".join(example) + "\r\n")
     return response
+
+
+@organiser_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in services.IMPORT_EXAMPLES:
+        raise Http404
+    columns = services.PEOPLE_COLUMNS if kind == "people" else services.UNIT_COLUMNS
+    return template_csv(f"mau-nhap-{kind}.csv", columns, services.IMPORT_EXAMPLES[kind])
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@ import re
 from datetime import datetime, time
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,20 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, renamed: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        target = (renamed or {}).get(field, field)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

@@ -385,10 +385,6 @@ class RosterEntry(models.Model):
         return f"{self.person} · {self.participation}"
 
     @property
-    def is_active(self) -> bool:
-        return self.removed_at is None
-
-    @property
     def attendance_or_none(self) -> object:
         """The check-in record (attendance app), or None before anything happened."""
         return getattr(self, "attendance", None)

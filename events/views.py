@@ -1,6 +1,5 @@
 from datetime import date, datetime, timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,14 @@ from training.selectors import programmes_for
 
 from . import selectors, services
 from .calendars import build_calendar
-from .forms import CancelForm, PointsChangeForm, RescheduleForm, SessionFilterForm, SessionForm
+from .forms import (
+    CancelForm,
+    PointsChangeForm,
+    RescheduleForm,
+    SessionFilterForm,
+    SessionForm,
+    add_service_errors,
+)
 from .models import BridgePoint, Session
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -50,20 +56,6 @@ def session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 PAGE_SIZE = 30
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "points":
-                target = "add_points"
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _warn_conflicts(request: HttpRequest, scheduled: services.Scheduled) -> None:
@@ -166,7 +158,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 record_past=data["record_past"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error, renamed={"points": "add_points"})
         else:
             messages.success(
                 request,

@@ -238,30 +238,58 @@ def _apply(
     return result
 
 
-def _audit(
-    request: ScanRequest,
-    result: ScanResult,
-    *,
-    actor: AbstractBaseUser | None,
-    method: str,
-    participation_id: int | None,
-    now: datetime,
-) -> None:
-    ScanAttempt.objects.create(
-        scan_id=request.scan_id,
-        device_id=request.device_id[:64],
-        method=method,
-        action=request.action,
-        participation_id=participation_id,
-        entry_id=result.entry_id,
-        actor=actor,
-        outcome=ScanAttempt.Outcome.ACCEPTED if result.accepted else ScanAttempt.Outcome.REFUSED,
-        reason=result.code,
-        payload=request.payload[:120],
-        device_time=request.device_time,
-        server_time=now,
-        recorded_time=result.time,
-    )
+@dataclass
+class _Attempt:
+    """One attempt being answered: every answer, accepted or refused, is recorded once."""
+
+    request: ScanRequest
+    actor: AbstractBaseUser
+    method: str
+    now: datetime
+    participation: SessionPoint | None = None
+
+    def answer(self, code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
+        return self.record(_result(code, entry, **context))
+
+    def record(self, result: ScanResult) -> ScanResult:
+        request = self.request
+        ScanAttempt.objects.create(
+            scan_id=request.scan_id,
+            device_id=request.device_id[:64],
+            method=self.method,
+            action=request.action,
+            participation=self.participation,
+            entry_id=result.entry_id,
+            actor=self.actor,
+            outcome=(
+                ScanAttempt.Outcome.ACCEPTED if result.accepted else ScanAttempt.Outcome.REFUSED
+            ),
+            reason=result.code,
+            payload=request.payload[:120],
+            device_time=request.device_time,
+            server_time=self.now,
+            recorded_time=result.time,
+        )
+        return result
+
+    def settle(self, entry: RosterEntry | None, version: int | None, at: datetime) -> ScanResult:
+        """Refuse a person who is not expected here, or check them in (or out)."""
+        participation = self.participation
+        if entry is None:
+            return self.answer("not_on_roster")
+        refused = _entry_refusal(entry, participation, version)
+        if refused:
+            return self.answer(refused[0], entry, **refused[1])
+        return self.record(
+            _apply(
+                entry=entry,
+                session=participation.session,
+                action=self.request.action,
+                at=at,
+                method=self.method,
+                actor=self.actor,
+            )
+        )
 
 
 def _repeat(scan_id: UUID) -> ScanResult:
@@ -324,93 +352,44 @@ def record_scan(*, actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
 
 
 def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
-    now = timezone.now()
-    participation = _point_for_scan(actor, request)
     method = Method.MANUAL if request.entry_id else Method.SCAN
+    attempt = _Attempt(request, actor, method, timezone.now())
+    participation = _point_for_scan(actor, request)
     if participation is None:
-        result = _result("unknown_point")
-        _audit(request, result, actor=actor, method=method, participation_id=None, now=now)
-        return result
+        return attempt.answer("unknown_point")
     if getattr(participation, "earlier_scan", None):
         return _repeat(request.scan_id)
-
-    def refuse(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
-        result = _result(code, entry, **context)
-        _audit(
-            request,
-            result,
-            actor=actor,
-            method=method,
-            participation_id=participation.pk,
-            now=now,
-        )
-        return result
-
+    attempt.participation = participation
     if not participation.keeps:
         scope = scope_for(actor)
         if not (scope.is_organiser and scope.covers_unit(participation.point.unit)):
-            return refuse("not_your_point")
+            return attempt.answer("not_your_point")
     refusal = _session_refusal(participation.session)
     if refusal:
-        return refuse(refusal)
+        return attempt.answer(refusal)
     version = None
     entry_id = request.entry_id
     if not entry_id:
         try:
             ticket = read_ticket(request.payload)
         except TicketError as error:
-            return refuse(error.code)
+            return attempt.answer(error.code)
         entry_id, version = ticket.entry_id, ticket.version
     entry = _roster_entry(pk=entry_id)
-    if entry is None:
-        return refuse("not_on_roster")
-    refused = _entry_refusal(entry, participation, version)
-    if refused:
-        return refuse(refused[0], entry, **refused[1])
-    result = _apply(
-        entry=entry,
-        session=participation.session,
-        action=request.action,
-        at=_recorded_time(request, now),
-        method=method,
-        actor=actor,
-    )
-    _audit(
-        request,
-        result,
-        actor=actor,
-        method=method,
-        participation_id=participation.pk,
-        now=now,
-    )
-    return result
+    return attempt.settle(entry, version, _recorded_time(request, attempt.now))
 
 
 @transaction.atomic
 def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
     """An attendee scans the rotating code on their point's screen with their own phone."""
-    now = timezone.now()
-    request = ScanRequest(participation_id=0, payload=payload)
     if _over_rate(user, "self"):
         return _result("rate_limited")
-
-    def refuse(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
-        result = _result(code, entry, **context)
-        _audit(
-            request,
-            result,
-            actor=user,
-            method=Method.SELF,
-            participation_id=participation.pk if participation else None,
-            now=now,
-        )
-        return result
-
-    participation = None
+    request = ScanRequest(participation_id=0, payload=payload)
+    attempt = _Attempt(request, user, Method.SELF, timezone.now())
     try:
-        code = read_point_code(payload, now=now.timestamp())
+        code = read_point_code(payload, now=attempt.now.timestamp())
     except TicketError as error:
-        return refuse(error.code)
+        return attempt.answer(error.code)
     participation = (
         SessionPoint.objects.select_related("session", "point")
         .filter(pk=code.participation_id)
@@ -418,33 +397,15 @@ def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
         .first()
     )
     if participation is None:
-        return refuse("unknown_point")
+        return attempt.answer("unknown_point")
+    attempt.participation = participation
     refusal = _session_refusal(participation.session)
     if refusal:
-        return refuse(refusal)
+        return attempt.answer(refusal)
     entry = _roster_entry(session_id=participation.session_id, person__user=user)
     if entry is None:
-        return refuse("not_on_roster", name=user.get_full_name() or user.get_username())
-    refused = _entry_refusal(entry, participation, None)
-    if refused:
-        return refuse(refused[0], entry, **refused[1])
-    result = _apply(
-        entry=entry,
-        session=participation.session,
-        action=CHECK_IN,
-        at=now,
-        method=Method.SELF,
-        actor=user,
-    )
-    _audit(
-        request,
-        result,
-        actor=user,
-        method=Method.SELF,
-        participation_id=participation.pk,
-        now=now,
-    )
-    return result
+        return attempt.answer("not_on_roster", name=user.get_full_name() or user.get_username())
+    return attempt.settle(entry, None, attempt.now)
 
 
 def record_change(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from directory.collation import name_sort_key
 from directory.models import Agency, Person
 from directory.selectors import people_for, scope_for
-from directory.services import normalise_phone
+from directory.services import PEOPLE_COLUMNS, normalise_phone
 from directory.spreadsheets import RowError, TableRejected, read_table
 
 from ..models import (
@@ -59,6 +59,18 @@ def _record(
     **details: object,
 ) -> None:
     RosterChange.objects.create(entry=entry, kind=kind, actor=actor, reason=reason, details=details)
+
+
+def _take_off(entry: RosterEntry, actor: AbstractBaseUser, reason: str) -> None:
+    entry.removed_at, entry.removed_by = timezone.now(), actor
+    entry.removal_reason = reason.strip()[:300]
+    entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+
+
+def _put_back(entry: RosterEntry, actor: AbstractBaseUser, **details: object) -> None:
+    entry.removed_at, entry.removed_by, entry.removal_reason = None, None, ""
+    entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    _record(entry, RosterChange.Kind.RESTORED, actor, **details)
 
 
 @dataclass
@@ -108,9 +120,7 @@ def add_to_roster(
         elif entry.participation_id != participation.pk:
             result.elsewhere.append(f"{entry.person} ({entry.participation.point})")
         elif entry.removed_at is not None:
-            entry.removed_at, entry.removed_by, entry.removal_reason = None, None, ""
-            entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-            _record(entry, RosterChange.Kind.RESTORED, actor)
+            _put_back(entry, actor)
             result.restored += 1
         else:
             result.already_here += 1
@@ -162,9 +172,7 @@ def remove_from_roster(*, actor: AbstractBaseUser, entry: RosterEntry, reason: s
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this person is taken off the roster.")})
     if entry.removed_at is None:
-        entry.removed_at, entry.removed_by = timezone.now(), actor
-        entry.removal_reason = reason.strip()[:300]
-        entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+        _take_off(entry, actor, reason)
         _record(entry, RosterChange.Kind.REMOVED, actor, entry.removal_reason)
     return entry
 
@@ -331,9 +339,7 @@ def _entry_here(
         )
         _record(entry, RosterChange.Kind.ADDED, actor, source=source)
     elif entry.removed_at is not None:
-        entry.removed_at, entry.removed_by, entry.removal_reason = None, None, ""
-        entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-        _record(entry, RosterChange.Kind.RESTORED, actor, source=source)
+        _put_back(entry, actor, source=source)
     entry.participation = participation
     entry.person = person
     return entry
@@ -366,19 +372,14 @@ def add_substitute(
     substitute.source = RosterEntry.Source.SUBSTITUTE
     substitute.save(update_fields=["substitute_for", "source"])
     if entry.removed_at is None:
-        entry.removed_at, entry.removed_by = timezone.now(), actor
-        entry.removal_reason = reason.strip()[:300]
-        entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+        _take_off(entry, actor, reason)
     _record(entry, RosterChange.Kind.SUBSTITUTED, actor, reason.strip()[:300], by=person.full_name)
     return substitute
 
 
+# The directory's people columns, less the unit code: a roster's people belong to its point.
 ROSTER_COLUMNS = {
-    "full_name": ("Họ và tên", "full name", "full_name", "họ tên"),
-    "position": ("Chức vụ", "position", "chức danh"),
-    "agency": ("Cơ quan", "agency", "đơn vị", "cơ quan, đơn vị"),
-    "email": ("Email", "e-mail", "thư điện tử"),
-    "phone": ("Điện thoại", "phone", "số điện thoại"),
+    key: PEOPLE_COLUMNS[key] for key in ("full_name", "position", "agency", "email", "phone")
 }
 ROSTER_EXAMPLE = ("Nguyễn Thị Ánh", "Chuyên viên", "UBND xã Đồng Thịnh", "", "0912345678")
 COLUMN_LABELS = {
