@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AttendanceConfig(AppConfig):
     name = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        # Notices (events) carry the attendee's QR ticket and personal link, which this
+        # app makes; it hands events the means instead of events importing it.
+        from events.outbox.content import provide_personal_parts
+
+        from .services.invitations import personal_parts
+
+        provide_personal_parts(personal_parts)

@@ -5,7 +5,11 @@ from .models import (
     AgendaItem,
     BridgePoint,
     CalendarFeed,
+    Heartbeat,
     InvitedAgency,
+    Notice,
+    NoticeBatch,
+    ReminderRule,
     Session,
     SessionChange,
     SessionPoint,
@@ -93,3 +97,34 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     search_fields = ["person__full_name", "point__name", "programme__title"]
     raw_id_fields = ["person", "point", "programme", "created_by"]
     readonly_fields = ["token", "created_at"]
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "session", "is_active"]
+    list_filter = ["kind", "is_active"]
+    raw_id_fields = ["programme", "session"]
+    search_fields = ["programme__title", "session__title"]
+
+
+@admin.register(NoticeBatch)
+class NoticeBatchAdmin(admin.ModelAdmin):
+    list_display = ["session", "kind", "planned_for", "planned_count", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["session", "change"]
+    date_hierarchy = "planned_for"
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["kind", "person", "user", "session", "status", "problem", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "problem", "channel"]
+    search_fields = ["person__full_name", "person__email", "user__username", "address"]
+    raw_id_fields = ["session", "batch", "person", "user", "entry", "participation"]
+    list_select_related = ["person", "user", "session"]
+    readonly_fields = ["claim", "due_at", "sent_at", "attempts", "detail", "address"]
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "beat_at"]

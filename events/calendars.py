@@ -9,10 +9,12 @@ as an EXDATE plus an override with STATUS:CANCELLED.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event, vRecur
+from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur, vText
 
 from .models import BridgePoint, Session, SessionSeries
 
@@ -129,5 +131,33 @@ def build_calendar(
     for occurrences in series.values():
         for event in series_events(occurrences[0].series, occurrences, location_for):
             calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def invitation_calendar(
+    session: Session, *, location: BridgePoint | None, attendee: str, method: str
+) -> bytes:
+    """An iTIP message (METHOD:REQUEST or CANCEL) about one session for one attendee.
+
+    It carries the feed's UID and SEQUENCE, so a mail client updates the same calendar
+    entry the feed made; an occurrence of a series names itself by RECURRENCE-ID.
+    """
+    event = session_event(session, location)
+    if session.series_id is not None:
+        event.pop("uid")
+        event.add("uid", f"{session.series.uid}@{UID_DOMAIN}")
+        event.add("recurrence-id", timezone.localtime(session.original_start))
+    organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["cn"] = vText(session.programme.issuing_body or "DiemCau")
+    event.add("organizer", organizer)
+    guest = vCalAddress(f"mailto:{attendee}")
+    guest.params.update({"role": "REQ-PARTICIPANT", "rsvp": "FALSE"})
+    event.add("attendee", guest)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "directory.context_processors.roles",
+                "events.context_processors.notice_health",
             ],
         },
     },
@@ -183,7 +184,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Notices (reminders, updates, cancellations): an outbox in the database, planned by the
+# beat's tick and sent by workers in chunks at a rate the mail relay accepts.
+NOTICE_TICK_SECONDS = env.int("NOTICE_TICK_SECONDS", default=30)
+NOTICE_RATE_PER_SECOND = env.int("NOTICE_RATE_PER_SECOND", default=100)
+NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=100)
+NOTICE_PARALLEL_SENDERS = env.int("NOTICE_PARALLEL_SENDERS", default=4)
+NOTICE_TASK_SECONDS = env.int("NOTICE_TASK_SECONDS", default=55)
+# A claimed notice returns to the pool this long after its worker last touched it.
+NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=120)
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=6)
+NOTICE_RETRY_BASE_SECONDS = env.int("NOTICE_RETRY_BASE_SECONDS", default=60)
+# A reminder that falls due while nothing runs is still sent if at most this late.
+NOTICE_CATCH_UP_HOURS = env.int("NOTICE_CATCH_UP_HOURS", default=6)
+NOTICE_CHANNELS = {"email": "events.outbox.channels.EmailChannel"}
+if env.str("NOTICE_SMS_BACKEND", default=""):
+    # People with a phone and no e-mail get a text; "console" prints it (development).
+    NOTICE_CHANNELS["sms"] = {"console": "events.outbox.channels.ConsoleSmsChannel"}.get(
+        env.str("NOTICE_SMS_BACKEND"), env.str("NOTICE_SMS_BACKEND")
+    )
+
 CELERY_BEAT_SCHEDULE = {
+    "notices-tick": {
+        "task": "events.tasks.tick",
+        "schedule": timedelta(seconds=NOTICE_TICK_SECONDS),
+    },
     "clear-expired-sign-in-sessions": {
         "task": "directory.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),

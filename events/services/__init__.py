@@ -1,12 +1,26 @@
 """Every change to bridge points and sessions goes through these functions."""
 
 from .feeds import open_feed, revoke_feed
+from .outbox import SendReport, send_due_notices, senders_needed
 from .points import (
     PointSelection,
     UnitRule,
     assign_coordinator,
     insert_participations,
     select_points,
+)
+from .reminders import (
+    DEFAULT_PLAN,
+    PlanLine,
+    PlanReport,
+    add_reminder_rule,
+    effective_plan,
+    plan_due_notices,
+    queue_invitations,
+    record_heartbeat,
+    reset_reminder_plan,
+    retry_failed_notices,
+    switch_reminder_rule,
 )
 from .rosters import (
     PersonDetails,
@@ -37,13 +51,18 @@ from .sessions import (
 )
 
 __all__ = [
+    "DEFAULT_PLAN",
     "AgendaEntry",
     "PersonDetails",
+    "PlanLine",
+    "PlanReport",
     "PointSelection",
     "RosterPreview",
     "RosterResult",
     "Scheduled",
+    "SendReport",
     "UnitRule",
+    "add_reminder_rule",
     "add_substitute",
     "add_to_roster",
     "add_walk_in",
@@ -53,19 +72,28 @@ __all__ = [
     "cancel_session",
     "change_session_points",
     "close_session",
+    "effective_plan",
     "expand_rule",
     "insert_participations",
     "invite_agency",
     "invite_agency_here",
     "open_feed",
+    "plan_due_notices",
     "preview_roster_import",
+    "queue_invitations",
+    "record_heartbeat",
     "remove_from_roster",
     "require_open",
     "require_roster_keeper",
     "reschedule_session",
+    "reset_reminder_plan",
+    "retry_failed_notices",
     "revoke_feed",
     "revoke_ticket",
     "schedule_series",
     "schedule_session",
     "select_points",
+    "send_due_notices",
+    "senders_needed",
+    "switch_reminder_rule",
 ]

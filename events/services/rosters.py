@@ -32,6 +32,7 @@ from ..models import (
     SessionPoint,
 )
 from ..selectors import can_keep_roster
+from .reminders import queue_invitations
 
 
 def require_roster_keeper(actor: AbstractBaseUser, participation: SessionPoint) -> None:
@@ -128,6 +129,9 @@ def add_to_roster(
     RosterChange.objects.bulk_create(
         [RosterChange(entry=entry, kind=RosterChange.Kind.ADDED, actor=actor) for entry in created],
         batch_size=1000,
+    )
+    queue_invitations(
+        session_id=participation.session_id, entry_ids=[entry.pk for entry in created]
     )
     result.added = len(created)
     return result
@@ -338,6 +342,7 @@ def _entry_here(
             added_by=actor,
         )
         _record(entry, RosterChange.Kind.ADDED, actor, source=source)
+        queue_invitations(session_id=participation.session_id, entry_ids=[entry.pk])
     elif entry.removed_at is not None:
         _put_back(entry, actor, source=source)
     entry.participation = participation

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..selectors import Conflict, find_conflicts
 from .points import PointSelection, insert_participations, select_points
+from .reminders import send_soon
 from .rosters import invite_agency_here
 
 
@@ -170,6 +171,7 @@ def reschedule_session(
         before=before,
         after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
     )
+    send_soon()
     return Scheduled(session=session, conflicts=find_conflicts(session=session))
 
 
@@ -220,6 +222,7 @@ def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) ->
     session.status = Session.Status.CANCELLED
     _bump(session, "status")
     _record(session, SessionChange.Kind.CANCELLED, actor, reason=reason.strip())
+    send_soon()
     return session
 
 

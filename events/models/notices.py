@@ -1,0 +1,302 @@
+"""The notice outbox: reminder plans, the notices they produce and the worker heartbeat.
+
+Notices are rows first and e-mails second. A beat task writes them, each under a unique
+key, in the transaction that decided them; workers then claim, send and mark them. So a
+second beat, a second worker or a restarted broker can never send one twice or lose one.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Person
+
+from .sessions import RosterEntry, Session, SessionChange, SessionPoint
+
+
+class NoticeKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+    CHECKLIST = "checklist", _("Bridge point checklist")
+    UPDATE = "update", _("Session changed")
+    CANCELLATION = "cancellation", _("Cancellation")
+    SURVEY = "survey", _("Survey request")
+
+
+class ReminderRule(models.Model):
+    """One line of a reminder plan, for a whole programme or for one session.
+
+    A session follows its own rules when it has any, else its programme's, else the
+    defaults in `events.services.reminders.DEFAULT_PLAN`.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = NoticeKind.REMINDER.value, _("Reminder to attendees")
+        CHECKLIST = NoticeKind.CHECKLIST.value, _("Checklist to coordinators")
+        SURVEY = NoticeKind.SURVEY.value, _("Survey request to those who attended")
+
+    class Anchor(models.TextChoices):
+        START = "start", _("the start")
+        END = "end", _("the end")
+
+    programme = models.ForeignKey(
+        "training.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_rules",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_rules",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    anchor = models.CharField(_("counted from"), max_length=8, choices=Anchor)
+    day_offset = models.SmallIntegerField(
+        _("days"), default=0, help_text=_("Negative: before; for example -1 is the day before.")
+    )
+    at_time = models.TimeField(
+        _("at"), null=True, blank=True, help_text=_("A clock time on that day, e.g. 08:00.")
+    )
+    minute_offset = models.IntegerField(
+        _("minutes"),
+        default=0,
+        help_text=_("Used when no clock time is given; negative: before, e.g. -60."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["programme", "session", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=False, session=None)
+                | Q(programme=None, session__isnull=False),
+                name="events_reminder_rule_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(day_offset__gte=-30, day_offset__lte=30),
+                name="events_reminder_rule_within_a_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.describe()}"
+
+    def planned_for(self, session: Session) -> datetime:
+        return plan_time(
+            session=session,
+            anchor=self.anchor,
+            day_offset=self.day_offset,
+            at_time=self.at_time,
+            minute_offset=self.minute_offset,
+        )
+
+    def describe(self) -> str:
+        return describe_plan(
+            anchor=self.anchor,
+            day_offset=self.day_offset,
+            at_time=self.at_time,
+            minute_offset=self.minute_offset,
+        )
+
+    def clean(self) -> None:
+        before_start = self.kind in (self.Kind.REMINDER, self.Kind.CHECKLIST)
+        offset = self.day_offset * 24 * 60 + (0 if self.at_time else self.minute_offset)
+        if before_start and (self.anchor != self.Anchor.START or offset > 0):
+            raise ValidationError(
+                {"kind": _("Reminders and checklists go out before the session starts.")}
+            )
+        if before_start and offset == 0 and self.at_time is None:
+            raise ValidationError({"minute_offset": _("Say how long before the start.")})
+        if self.kind == self.Kind.SURVEY and (self.anchor != self.Anchor.END or offset < 0):
+            raise ValidationError({"kind": _("A survey request goes out after the session ends.")})
+
+
+def plan_time(
+    *,
+    session: Session,
+    anchor: str,
+    day_offset: int,
+    at_time: object,
+    minute_offset: int,
+) -> datetime:
+    """When a plan line falls for a session, in Vietnamese wall time for clock times."""
+    moment = session.starts_at if anchor == ReminderRule.Anchor.START else session.ends_at
+    if at_time is not None:
+        day = timezone.localtime(moment).date() + timedelta(days=day_offset)
+        return timezone.make_aware(datetime.combine(day, at_time))
+    return moment + timedelta(days=day_offset, minutes=minute_offset)
+
+
+def describe_plan(*, anchor: str, day_offset: int, at_time: object, minute_offset: int) -> str:
+    if at_time is not None:
+        clock = at_time.strftime("%H:%M")
+        if day_offset == 0:
+            return _("on the day at %(time)s") % {"time": clock}
+        if day_offset < 0:
+            return _("%(days)s day(s) before, at %(time)s") % {"days": -day_offset, "time": clock}
+        return _("%(days)s day(s) after, at %(time)s") % {"days": day_offset, "time": clock}
+    minutes = day_offset * 24 * 60 + minute_offset
+    hours, rest = divmod(abs(minutes), 60)
+    span = f"{hours} h {rest:02d}" if hours and rest else (f"{hours} h" if hours else f"{rest} min")
+    if anchor == ReminderRule.Anchor.START:
+        return _("%(span)s before the start") % {"span": span}
+    return _("%(span)s after the end") % {"span": span}
+
+
+class NoticeBatch(models.Model):
+    """One planned sending to a whole session: a reminder rule falling due, or a change.
+
+    Its unique key is what keeps two beats from planning the same reminder twice.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notice_batches")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind)
+    planned_for = models.DateTimeField(_("planned for"))
+    change = models.OneToOneField(
+        SessionChange, on_delete=models.CASCADE, null=True, blank=True, related_name="batch"
+    )
+    planned_count = models.PositiveIntegerField(_("notices"), default=0)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice batch")
+        verbose_name_plural = _("notice batches")
+        ordering = ["session", "planned_for", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind", "planned_for"], name="events_batch_once_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.get_kind_display()} · {self.planned_for:%Y-%m-%d %H:%M}"
+
+
+class Notice(models.Model):
+    """One message to one person (or staff user) about one session: the outbox row."""
+
+    Kind = NoticeKind
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
+
+    class Problem(models.TextChoices):
+        NO_ADDRESS = "no_address", _("No e-mail address")
+        INVALID_ADDRESS = "invalid_address", _("Invalid address")
+        REFUSED = "refused", _("Refused by the mail server")
+        UNAVAILABLE = "unavailable", _("Mail server unavailable")
+        ERROR = "error", _("Sending error")
+        CANCELLED = "cancelled", _("Session cancelled")
+        SUPERSEDED = "superseded", _("Replaced by a later notice")
+        REMOVED = "removed", _("No longer on the roster")
+        TOO_LATE = "too_late", _("Too late to be useful")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind)
+    planned_for = models.DateTimeField(_("planned for"))
+    batch = models.ForeignKey(
+        NoticeBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    # Attendees are people on a roster; coordinators are staff users of a bridge point.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    entry = models.ForeignKey(
+        RosterEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    participation = models.ForeignKey(
+        SessionPoint,
+        verbose_name=_("bridge point"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel, default=Channel.EMAIL)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.PENDING)
+    problem = models.CharField(_("problem"), max_length=16, choices=Problem, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    address = models.CharField(_("sent to"), max_length=254, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When a worker may take the row: its next attempt, or the end of a claim's lease.
+    due_at = models.DateTimeField()
+    claim = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["session", "planned_for", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "session", "kind", "planned_for"],
+                condition=Q(person__isnull=False),
+                name="events_notice_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "session", "kind", "planned_for"],
+                condition=Q(user__isnull=False),
+                name="events_notice_once_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, user=None) | Q(person=None, user__isnull=False),
+                name="events_notice_one_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="events_notice_due",
+            ),
+            models.Index(fields=["session", "kind", "status"], name="events_notice_progress"),
+            models.Index(fields=["participation", "status"], name="events_notice_per_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.person or self.user} · {self.session}"
+
+
+class Heartbeat(models.Model):
+    """The last time the beat scheduler's tick ran on a worker: both were alive then."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.beat_at}"

@@ -1,0 +1,147 @@
+"""Where notices leave the system: e-mail through Django's mail backend, or a pluggable
+channel for SMS and chat apps (a console one ships for development).
+
+Each channel raises `TemporaryFailure` when trying again later may work and
+`PermanentFailure` when it will not, so the outbox retries only what is worth retrying.
+"""
+
+import logging
+import smtplib
+import sys
+from dataclasses import dataclass, field
+from email.mime.image import MIMEImage
+from email.mime.text import MIMEText
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    temporary = False
+
+    def __init__(self, problem: str, detail: str = "") -> None:
+        super().__init__(detail or problem)
+        self.problem = problem
+        self.detail = detail[:500]
+
+
+class TemporaryFailure(DeliveryError):
+    temporary = True
+
+
+class PermanentFailure(DeliveryError):
+    pass
+
+
+@dataclass
+class Message:
+    """One rendered notice, whatever the channel."""
+
+    to: str
+    subject: str
+    text: str
+    html: str = ""
+    short_text: str = ""
+    message_id: str = ""
+    calendar: bytes = b""
+    calendar_method: str = ""
+    qr_png: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Channel(Protocol):
+    def send(self, message: Message) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def classify_smtp_error(error: Exception) -> DeliveryError:
+    """4xx answers and lost connections are worth retrying; 5xx answers are final."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        code, text = answers[0] if answers else (550, b"")
+        detail = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code = error.smtp_code
+        text = error.smtp_error
+        detail = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    elif isinstance(error, (smtplib.SMTPException, OSError)):
+        return TemporaryFailure("unavailable", f"{type(error).__name__}: {error}")
+    else:
+        return TemporaryFailure("error", f"{type(error).__name__}: {error}")
+    if 400 <= code < 500:
+        return TemporaryFailure("unavailable", detail)
+    return PermanentFailure("refused", detail)
+
+
+class EmailChannel:
+    """E-mail through the configured Django backend, one connection reused per batch."""
+
+    def __init__(self) -> None:
+        self._connection = None
+
+    def send(self, message: Message) -> None:
+        email = EmailMultiAlternatives(
+            message.subject,
+            message.text,
+            to=[message.to],
+            headers={"Message-ID": message.message_id, **message.headers},
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        if message.qr_png:
+            image = MIMEImage(message.qr_png, "png")
+            image.add_header("Content-ID", "<qr>")
+            image.add_header("Content-Disposition", "inline", filename="ma-qr.png")
+            email.attach(image)
+        if message.calendar:
+            invite = MIMEText(message.calendar.decode(), "calendar", "utf-8")
+            invite.set_param("method", message.calendar_method)
+            name = "cancel.ics" if message.calendar_method == "CANCEL" else "invite.ics"
+            invite.add_header("Content-Disposition", "attachment", filename=name)
+            email.attach(invite)
+        if self._connection is None:
+            self._connection = get_connection(fail_silently=False)
+        try:
+            email.connection = self._connection
+            email.send(fail_silently=False)
+        except Exception as error:
+            failure = classify_smtp_error(error)
+            if failure.temporary:
+                # The connection may be half-dead: start the next message on a new one.
+                self.close()
+            raise failure from error
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except Exception:  # closing a broken connection may fail too
+                logger.debug("closing the SMTP connection failed", exc_info=True)
+            self._connection = None
+
+
+class ConsoleSmsChannel:
+    """Prints text messages instead of sending them: the development SMS gateway."""
+
+    def send(self, message: Message) -> None:
+        sys.stdout.write(f"[SMS to {message.to}] {message.short_text or message.subject}\n")
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        pass
+
+
+def channel_class(name: str) -> type:
+    path = settings.NOTICE_CHANNELS.get(name)
+    if not path:
+        raise PermanentFailure("no_address", f"no {name} channel is configured")
+    return import_string(path)
+
+
+def enabled_channels() -> frozenset[str]:
+    return frozenset(settings.NOTICE_CHANNELS)

@@ -1,0 +1,158 @@
+"""What each notice says: subject, plain and HTML bodies, the QR ticket and the calendar
+invitation, in the recipient's language. Rendered when sent, so a notice always carries
+the session's current time, place and SEQUENCE."""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+
+import qrcode
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from ..calendars import describe_location, invitation_calendar
+from ..models import Notice, RosterEntry, Session
+from .channels import Message
+
+
+@dataclass(frozen=True)
+class PersonalParts:
+    """The attendee's own one-time link and QR ticket."""
+
+    link: str
+    ticket: str
+
+
+# Tickets and the attendee's page belong to the attendance app, which registers how to
+# make them when it loads; events never imports it.
+_personal_parts: Callable[[RosterEntry], PersonalParts] | None = None
+
+
+def provide_personal_parts(provider: Callable[[RosterEntry], PersonalParts]) -> None:
+    global _personal_parts
+    _personal_parts = provider
+
+
+CALENDAR_METHODS = {
+    Notice.Kind.INVITATION: "REQUEST",
+    Notice.Kind.REMINDER: "REQUEST",
+    Notice.Kind.CHECKLIST: "REQUEST",
+    Notice.Kind.UPDATE: "REQUEST",
+    Notice.Kind.CANCELLATION: "CANCEL",
+}
+WITH_TICKET = {Notice.Kind.INVITATION, Notice.Kind.REMINDER, Notice.Kind.UPDATE}
+
+
+def recipient_language(notice: Notice) -> str:
+    if notice.person_id is not None:
+        return notice.person.language
+    person = getattr(notice.user, "person", None)
+    return person.language if person is not None else settings.LANGUAGE_CODE
+
+
+def recipient_address(notice: Notice) -> str:
+    if notice.channel == Notice.Channel.SMS:
+        return notice.person.phone if notice.person_id else ""
+    return (notice.person.email if notice.person_id else notice.user.email).strip()
+
+
+def recipient_name(notice: Notice) -> str:
+    if notice.person_id is not None:
+        return notice.person.full_name
+    return notice.user.get_full_name() or notice.user.get_username()
+
+
+def when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "H:i, l, d/m/Y")
+
+
+def message_id(notice: Notice) -> str:
+    # The same on every attempt, so a receiving server can drop a copy sent twice.
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "diemcau.local"
+    return f"<notice.{notice.pk}.{notice.session.uid.hex}@{domain}>"
+
+
+def qr_png(text: str) -> bytes:
+    image = qrcode.make(text, box_size=6, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _subject(notice: Notice, session: Session) -> str:
+    names = {"title": session.title, "when": when(session.starts_at)}
+    subjects = {
+        Notice.Kind.INVITATION: _("Invitation: %(title)s, %(when)s"),
+        Notice.Kind.REMINDER: _("Reminder: %(title)s, %(when)s"),
+        Notice.Kind.CHECKLIST: _("Bridge point checklist: %(title)s, %(when)s"),
+        Notice.Kind.UPDATE: _("Changed: %(title)s, now at %(when)s"),
+        Notice.Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
+        Notice.Kind.SURVEY: _("How was the session? %(title)s"),
+    }
+    return subjects[notice.kind] % names
+
+
+def _change(notice: Notice) -> dict[str, object]:
+    change = notice.batch.change if notice.batch_id and notice.batch.change_id else None
+    details = change.details if change is not None else {}
+    before = details.get("before", {}).get("starts_at")
+    return {
+        "previous_start": when(datetime.fromisoformat(before)) if before else "",
+        "reason": details.get("reason", ""),
+    }
+
+
+def render(notice: Notice, *, roster_size: int | None = None) -> Message:
+    """The message for one notice. `roster_size` feeds the coordinators' checklist."""
+    session = notice.session
+    point = notice.participation.point
+    parts = None
+    if notice.entry_id is not None and _personal_parts is not None:
+        parts = _personal_parts(notice.entry)
+    address = recipient_address(notice)
+    with translation.override(recipient_language(notice)):
+        context = {
+            "notice": notice,
+            "kind": notice.kind,
+            "name": recipient_name(notice),
+            "session": session,
+            "programme": session.programme,
+            "starts": when(session.starts_at),
+            "ends": formats.date_format(timezone.localtime(session.ends_at), "H:i"),
+            "point": point,
+            "location": describe_location(point),
+            "agenda": [
+                (formats.date_format(timezone.localtime(item.starts_at), "H:i"), item)
+                for item in session.agenda_items.all()
+            ],
+            "link": parts.link if parts else "",
+            "has_ticket": bool(parts) and notice.kind in WITH_TICKET,
+            "roster_size": roster_size,
+            "roster_link": settings.SITE_URL
+            + reverse("attendance:roster", args=[notice.participation_id]),
+            **_change(notice),
+        }
+        subject = _subject(notice, session)
+        text = render_to_string("events/email/notice.txt", context)
+        html = render_to_string("events/email/notice.html", context)
+        short_text = render_to_string("events/email/notice_sms.txt", context).strip()
+    method = CALENDAR_METHODS.get(notice.kind, "")
+    calendar = b""
+    if method and notice.channel == Notice.Channel.EMAIL:
+        calendar = invitation_calendar(session, location=point, attendee=address, method=method)
+    return Message(
+        to=address,
+        subject=subject,
+        text=text,
+        html=html,
+        short_text=short_text,
+        message_id=message_id(notice),
+        calendar=calendar,
+        calendar_method=method,
+        qr_png=qr_png(parts.ticket) if context["has_ticket"] else b"",
+    )

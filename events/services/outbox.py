@@ -1,0 +1,271 @@
+"""Sending the outbox: workers claim due notices in chunks, send each and mark it.
+
+A claim is a lease: the rows are the claimant's until `due_at`, renewed just before each
+message goes. A worker killed mid-chunk leaves its rows to come back when their leases
+end, and another worker sends them then. A message is marked sent as soon as the channel
+accepted it; only a crash in that instant could repeat it, and the repeat carries the
+same Message-ID, which mail servers use to drop copies.
+"""
+
+import logging
+import math
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ..models import Notice, RosterEntry, Session
+from ..outbox.channels import Channel, DeliveryError, TemporaryFailure
+from ..outbox.content import recipient_address, render
+from .reminders import BEFORE_START
+
+logger = logging.getLogger(__name__)
+
+Status, Problem, Kind = Notice.Status, Notice.Problem, Notice.Kind
+WAITING = [Status.PENDING, Status.SENDING]
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.skipped
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.NOTICE_LEASE_SECONDS)
+
+
+def _due(now: datetime):
+    return Notice.objects.filter(status__in=WAITING, due_at__lte=now)
+
+
+def _claim(token: str, size: int) -> list[int]:
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            _due(now)
+            .order_by("due_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            Notice.objects.filter(pk__in=ids).update(
+                status=Status.SENDING, claim=token, due_at=now + _lease(), updated_at=now
+            )
+    return ids
+
+
+def _load(ids: list[int], token: str) -> list[Notice]:
+    return list(
+        Notice.objects.filter(pk__in=ids, claim=token, status=Status.SENDING)
+        .select_related(
+            "session__programme",
+            "session__series",
+            "participation__point",
+            "person",
+            "user__person",
+            "entry",
+            "batch__change",
+        )
+        .prefetch_related("session__agenda_items")
+        .order_by("pk")
+    )
+
+
+def _roster_sizes(notices: list[Notice]) -> dict[int, int]:
+    points = {n.participation_id for n in notices if n.kind == Kind.CHECKLIST}
+    if not points:
+        return {}
+    return dict(
+        RosterEntry.objects.filter(participation_id__in=points, removed_at=None)
+        .values_list("participation_id")
+        .annotate(size=Count("pk"))
+        .order_by()
+    )
+
+
+def _reason_to_skip(notice: Notice, now: datetime) -> str:
+    session = notice.session
+    if session.status == Session.Status.CANCELLED and notice.kind != Kind.CANCELLATION:
+        return Problem.CANCELLED
+    if notice.entry_id is not None and notice.entry.removed_at is not None:
+        return Problem.REMOVED
+    if notice.person_id is not None and not notice.person.is_active:
+        return Problem.REMOVED
+    if notice.kind in (*BEFORE_START, Kind.INVITATION, Kind.UPDATE) and now >= session.starts_at:
+        return Problem.TOO_LATE
+    return ""
+
+
+def _throttle() -> None:
+    """Hold back to NOTICE_RATE_PER_SECOND across all workers (one counter per second)."""
+    rate = settings.NOTICE_RATE_PER_SECOND
+    if rate <= 0:
+        return
+    while True:
+        second = int(time.time())
+        key = f"notices:sent:{second}"
+        cache.add(key, 0, timeout=10)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # the counter expired in between
+            continue
+        if used <= rate:
+            return
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with jitter: base, twice, four times... at most an hour."""
+    seconds = min(settings.NOTICE_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600)
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # jitter, not a secret
+
+
+class _Channels:
+    def __init__(self) -> None:
+        self._open: dict[str, Channel] = {}
+
+    def get(self, name: str) -> Channel:
+        if name not in self._open:
+            self._open[name] = import_string(settings.NOTICE_CHANNELS[name])()
+        return self._open[name]
+
+    def close(self) -> None:
+        for channel in self._open.values():
+            channel.close()
+        self._open.clear()
+
+
+def _finish(notice: Notice, token: str, report: SendReport, **fields: object) -> None:
+    now = timezone.now()
+    status = fields.setdefault("status", Status.SENT)
+    Notice.objects.filter(pk=notice.pk, claim=token).update(claim="", updated_at=now, **fields)
+    counter = {
+        Status.SENT: "sent",
+        Status.PENDING: "retried",
+        Status.FAILED: "failed",
+        Status.SKIPPED: "skipped",
+    }[status]
+    setattr(report, counter, getattr(report, counter) + 1)
+
+
+def _deliver(
+    notice: Notice, token: str, channels: _Channels, sizes: dict[int, int], report: SendReport
+) -> None:
+    now = timezone.now()
+    # The claim still ours? Then the lease restarts for this one message.
+    if not Notice.objects.filter(pk=notice.pk, claim=token, status=Status.SENDING).update(
+        due_at=now + _lease(), attempts=F("attempts") + 1, updated_at=now
+    ):
+        return
+    notice.attempts += 1
+    if reason := _reason_to_skip(notice, now):
+        _finish(notice, token, report, status=Status.SKIPPED, problem=reason)
+        return
+    address = recipient_address(notice)
+    if not address:
+        _finish(notice, token, report, status=Status.SKIPPED, problem=Problem.NO_ADDRESS)
+        return
+    if notice.channel == Notice.Channel.EMAIL:
+        try:
+            validate_email(address)
+        except ValidationError:
+            _finish(
+                notice,
+                token,
+                report,
+                status=Status.FAILED,
+                problem=Problem.INVALID_ADDRESS,
+                address=address,
+            )
+            return
+    if notice.channel not in settings.NOTICE_CHANNELS:
+        _finish(notice, token, report, status=Status.SKIPPED, problem=Problem.NO_ADDRESS)
+        return
+    try:
+        message = render(notice, roster_size=sizes.get(notice.participation_id))
+        _throttle()
+        channels.get(notice.channel).send(message)
+    except DeliveryError as failure:
+        _fail(notice, token, report, failure, address)
+    except Exception as error:  # one bad notice must not stop the chunk
+        logger.exception("notice %s could not be sent", notice.pk)
+        _fail(notice, token, report, TemporaryFailure("error", repr(error)), address)
+    else:
+        _finish(notice, token, report, sent_at=timezone.now(), address=address, problem="")
+
+
+def _fail(
+    notice: Notice, token: str, report: SendReport, failure: DeliveryError, address: str
+) -> None:
+    fields = {"problem": failure.problem, "detail": failure.detail, "address": address}
+    if failure.temporary and notice.attempts < settings.NOTICE_MAX_ATTEMPTS:
+        due = timezone.now() + retry_delay(notice.attempts)
+        _finish(notice, token, report, status=Status.PENDING, due_at=due, **fields)
+    else:
+        _finish(notice, token, report, status=Status.FAILED, **fields)
+
+
+def _release(token: str) -> None:
+    """Give back what this worker claimed and did not reach."""
+    Notice.objects.filter(claim=token, status=Status.SENDING).update(
+        status=Status.PENDING, claim="", due_at=timezone.now()
+    )
+
+
+def send_due_notices(*, seconds: float | None = None) -> SendReport:
+    """Claim and send due notices, chunk after chunk, for at most `seconds`.
+
+    Any number of workers may run this at once: each notice is claimed by one of them."""
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + (seconds or settings.NOTICE_TASK_SECONDS)
+    report = SendReport()
+    channels = _Channels()
+    try:
+        while time.monotonic() < deadline:
+            ids = _claim(token, settings.NOTICE_CHUNK_SIZE)
+            if not ids:
+                break
+            notices = _load(ids, token)
+            sizes = _roster_sizes(notices)
+            for notice in notices:
+                if time.monotonic() >= deadline:
+                    break
+                _deliver(notice, token, channels, sizes, report)
+            _release(token)
+    finally:
+        channels.close()
+        _release(token)
+    return report
+
+
+def senders_needed() -> int:
+    """How many more sending tasks to start, given what is due and what is being sent."""
+    now = timezone.now()
+    chunk, parallel = settings.NOTICE_CHUNK_SIZE, settings.NOTICE_PARALLEL_SENDERS
+    due = _due(now).values("pk")[: chunk * parallel].count()
+    if not due:
+        return 0
+    busy = (
+        Notice.objects.filter(status=Status.SENDING, due_at__gt=now)
+        .values("claim")
+        .distinct()
+        .count()
+    )
+    return max(0, min(parallel - busy, math.ceil(due / chunk)))
