@@ -57,13 +57,19 @@ from django.utils.crypto import get_random_string
 from attendance.models import Attendance, ScanAttempt
 from attendance.tickets import ticket_for
 from bench import Figure
+from bench.data import (
+    POINTS,
+    ROSTER_SIZE,
+    add_coordinators,
+    add_people,
+    add_roster,
+    execute,
+    table,
+)
 from bench.national_session import build_network
-from directory.models import Agency, Person, RoleAssignment
 from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 from events.services.points import insert_participations
 
-ROSTER_SIZE = 300_000
-POINTS = 3356
 # Client connections (one process each), the same for the trivial view and for check-ins.
 CONCURRENCY = 16
 # Open loop: more connections, each sending rarely, so that a slow answer seldom holds back
@@ -95,15 +101,6 @@ Scan = tuple[int, int, int]  # roster entry, participation (point of the session
 
 
 # -- Data ------------------------------------------------------------------------------------
-
-
-def _table(model: type) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _execute(sql: str, params: tuple = ()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @dataclass
@@ -149,82 +146,21 @@ def build_data() -> Data:
     )
     points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
     step("units and points")
-    # One agency a point, numbered like the points; person g works for agency g % points.
-    _execute(
-        f"""
-        INSERT INTO {_table(Agency)} (name, code, kind, unit_id, email, created_at, updated_at)
-        SELECT 'Cơ quan dự họp tại ' || bp.name, 'bench', 'specialised', bp.unit_id, '',
-               now(), now()
-        FROM {_table(SessionPoint)} sp JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id
-        WHERE sp.session_id = %s ORDER BY sp.id
-        """,
-        (session.pk,),
-    )
-    agencies = (
-        f"SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(Agency)} "
-        "WHERE code = 'bench'"
-    )
-    _execute(
-        f"""
-        INSERT INTO {_table(Person)} (full_name, sort_name, position, agency_id, email, phone,
-                                      language, is_active, created_at, updated_at)
-        SELECT 'Đại biểu số ' || g, '', 'Chuyên viên', a.id,
-               'dai-bieu-' || g || '@bench.diemcau.vn', '', 'vi', true, now(), now()
-        FROM generate_series(0, %s - 1) g JOIN ({agencies}) a ON a.k = g %% %s + 1
-        ORDER BY g
-        """,
-        (ROSTER_SIZE, points),
-    )
+    add_people(session.pk, points)
     step("people")
-    _execute(
-        f"""
-        INSERT INTO {_table(RosterEntry)} (session_id, participation_id, person_id, source,
-                                           ticket_version, added_at, removal_reason)
-        SELECT %s, sp.id, p.id, 'agency', 1, now(), ''
-        FROM {_table(Person)} p
-        JOIN ({agencies}) a ON a.id = p.agency_id
-        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM {_table(SessionPoint)}
-              WHERE session_id = %s) sp ON sp.k = a.k
-        ORDER BY p.id
-        """,
-        (session.pk, session.pk),
-    )
+    add_roster(session.pk)
     step("roster")
-    user_table = _table(get_user_model())
-    _execute(
-        f"""
-        INSERT INTO {user_table} (password, is_superuser, username, first_name, last_name,
-                                  email, is_staff, is_active, date_joined)
-        SELECT '!bench', false, 'dieu-phoi-' || sp.id, '', '', '', false, true, now()
-        FROM {_table(SessionPoint)} sp WHERE sp.session_id = %s
-        """,
-        (session.pk,),
-    )
-    keepers = (
-        f"SELECT sp.point_id, bp.unit_id, u.id AS user_id FROM {_table(SessionPoint)} sp "
-        f"JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id "
-        f"JOIN {user_table} u ON u.username = 'dieu-phoi-' || sp.id WHERE sp.session_id = %s"
-    )
-    _execute(
-        f"INSERT INTO {_table(BridgePoint.coordinators.through)} (bridgepoint_id, user_id) "
-        f"SELECT point_id, user_id FROM ({keepers}) k",
-        (session.pk,),
-    )
-    _execute(
-        f"INSERT INTO {_table(RoleAssignment)} (user_id, role, unit_id, created_at) "
-        f"SELECT user_id, 'coordinator', unit_id, now() FROM ({keepers}) k",
-        (session.pk,),
-    )
+    add_coordinators(session.pk)
     step("coordinators")
     coordinators = sign_in_coordinators()
     step("sign-ins")
-    _execute("ANALYZE")
+    execute("ANALYZE")
     with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
-        _execute("CHECKPOINT")  # so that writing the bulk load out does not land mid-run
+        execute("CHECKPOINT")  # so that writing the bulk load out does not land mid-run
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT id, participation_id, ticket_version FROM {_table(RosterEntry)}
+            SELECT id, participation_id, ticket_version FROM {table(RosterEntry)}
             WHERE session_id = %s
             ORDER BY row_number() OVER (PARTITION BY participation_id ORDER BY id),
                      participation_id

@@ -85,7 +85,7 @@ def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
 
 def sign_in_link(person: Person, next_url: str = "") -> str:
     """A one-time link that signs the person in and opens `next_url` (a path of this site)."""
-    user = ensure_attendee_account(person=person)
+    user = person.user if person.user_id is not None else ensure_attendee_account(person=person)
     query = get_query_string(user)
     if next_url:
         query += "&" + urlencode({"next": next_url})

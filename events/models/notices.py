@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
@@ -143,19 +144,38 @@ def plan_time(
 
 
 def describe_plan(*, anchor: str, day_offset: int, at_time: object, minute_offset: int) -> str:
+    """The line as an organiser says it: "1 day before, at 08:00", "1 hour before the start"."""
     if at_time is not None:
-        clock = at_time.strftime("%H:%M")
+        names = {"days": abs(day_offset), "time": at_time.strftime("%H:%M")}
         if day_offset == 0:
-            return _("on the day at %(time)s") % {"time": clock}
+            return gettext("on the day, at %(time)s") % names
         if day_offset < 0:
-            return _("%(days)s day(s) before, at %(time)s") % {"days": -day_offset, "time": clock}
-        return _("%(days)s day(s) after, at %(time)s") % {"days": day_offset, "time": clock}
-    minutes = day_offset * 24 * 60 + minute_offset
-    hours, rest = divmod(abs(minutes), 60)
-    span = f"{hours} h {rest:02d}" if hours and rest else (f"{hours} h" if hours else f"{rest} min")
+            return (
+                ngettext(
+                    "%(days)d day before, at %(time)s",
+                    "%(days)d days before, at %(time)s",
+                    -day_offset,
+                )
+                % names
+            )
+        return (
+            ngettext(
+                "%(days)d day after, at %(time)s", "%(days)d days after, at %(time)s", day_offset
+            )
+            % names
+        )
+    hours, minutes = divmod(abs(day_offset * 24 * 60 + minute_offset), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+    if minutes or not hours:
+        parts.append(
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        )
+    span = " ".join(parts)
     if anchor == ReminderRule.Anchor.START:
-        return _("%(span)s before the start") % {"span": span}
-    return _("%(span)s after the end") % {"span": span}
+        return gettext("%(span)s before the start") % {"span": span}
+    return gettext("%(span)s after the end") % {"span": span}
 
 
 class NoticeBatch(models.Model):

@@ -113,6 +113,7 @@ def render(notice: Notice, *, roster_size: int | None = None) -> Message:
     point = notice.participation.point
     parts = None
     if notice.entry_id is not None and _personal_parts is not None:
+        notice.entry.person = notice.person  # already loaded with the notice
         parts = _personal_parts(notice.entry)
     address = recipient_address(notice)
     with translation.override(recipient_language(notice)):

@@ -78,7 +78,7 @@ def _load(ids: list[int], token: str) -> list[Notice]:
             "session__programme",
             "session__series",
             "participation__point",
-            "person",
+            "person__user",
             "user__person",
             "entry",
             "batch__change",

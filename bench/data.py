@@ -1,0 +1,103 @@
+"""National-scale data shared by the benchmarks, written with bulk statements only.
+
+A session at all 3,356 bridge points (see `bench.national_session.build_network`) gets
+300,000 people on its rosters, about 90 a point, each working for an agency of their own
+point, and optionally one coordinator (a staff user with a role) per point.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from directory.models import Agency, Person, RoleAssignment
+from events.models import BridgePoint, RosterEntry, SessionPoint
+
+ROSTER_SIZE = 300_000
+POINTS = 3356
+
+
+def table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def execute(sql: str, params: tuple = ()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _agencies() -> str:
+    return (
+        f"SELECT id, row_number() OVER (ORDER BY id) AS k FROM {table(Agency)} WHERE code = 'bench'"
+    )
+
+
+def add_people(session_id: int, points: int, size: int = ROSTER_SIZE) -> None:
+    """One agency per point of the session, numbered like the points, and `size` people;
+    person g works for agency g % points."""
+    execute(
+        f"""
+        INSERT INTO {table(Agency)} (name, code, kind, unit_id, email, created_at, updated_at)
+        SELECT 'Cơ quan dự họp tại ' || bp.name, 'bench', 'specialised', bp.unit_id, '',
+               now(), now()
+        FROM {table(SessionPoint)} sp JOIN {table(BridgePoint)} bp ON bp.id = sp.point_id
+        WHERE sp.session_id = %s ORDER BY sp.id
+        """,
+        (session_id,),
+    )
+    execute(
+        f"""
+        INSERT INTO {table(Person)} (full_name, sort_name, position, agency_id, email, phone,
+                                      language, is_active, created_at, updated_at)
+        SELECT 'Đại biểu số ' || g, '', 'Chuyên viên', a.id,
+               'dai-bieu-' || g || '@bench.diemcau.vn', '', 'vi', true, now(), now()
+        FROM generate_series(0, %s - 1) g JOIN ({_agencies()}) a ON a.k = g %% %s + 1
+        ORDER BY g
+        """,
+        (size, points),
+    )
+
+
+def add_roster(session_id: int) -> None:
+    """Everyone from `add_people` on the session's roster, at their agency's point."""
+    execute(
+        f"""
+        INSERT INTO {table(RosterEntry)} (session_id, participation_id, person_id, source,
+                                           ticket_version, added_at, removal_reason)
+        SELECT %s, sp.id, p.id, 'agency', 1, now(), ''
+        FROM {table(Person)} p
+        JOIN ({_agencies()}) a ON a.id = p.agency_id
+        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM {table(SessionPoint)}
+              WHERE session_id = %s) sp ON sp.k = a.k
+        ORDER BY p.id
+        """,
+        (session_id, session_id),
+    )
+
+
+def add_coordinators(session_id: int) -> None:
+    """A coordinator per point of the session: user `dieu-phoi-<participation id>`, kept on
+    the point and given the coordinator role on its unit."""
+    user_table = table(get_user_model())
+    execute(
+        f"""
+        INSERT INTO {user_table} (password, is_superuser, username, first_name, last_name,
+                                  email, is_staff, is_active, date_joined)
+        SELECT '!bench', false, 'dieu-phoi-' || sp.id, '', '', '', false, true, now()
+        FROM {table(SessionPoint)} sp WHERE sp.session_id = %s
+        """,
+        (session_id,),
+    )
+    keepers = (
+        f"SELECT sp.point_id, bp.unit_id, u.id AS user_id FROM {table(SessionPoint)} sp "
+        f"JOIN {table(BridgePoint)} bp ON bp.id = sp.point_id "
+        f"JOIN {user_table} u ON u.username = 'dieu-phoi-' || sp.id WHERE sp.session_id = %s"
+    )
+    execute(
+        f"INSERT INTO {table(BridgePoint.coordinators.through)} (bridgepoint_id, user_id) "
+        f"SELECT point_id, user_id FROM ({keepers}) k",
+        (session_id,),
+    )
+    execute(
+        f"INSERT INTO {table(RoleAssignment)} (user_id, role, unit_id, created_at) "
+        f"SELECT user_id, 'coordinator', unit_id, now() FROM ({keepers}) k",
+        (session_id,),
+    )

@@ -1,0 +1,220 @@
+"""Queuing the day-before reminder of a national session: 300,000 outbox rows.
+
+The data is one session at all 3,356 bridge points with 300,000 people on its rosters and a
+coordinator per point (`bench.data`). The planner, `plan_due_notices(now=...)`, is called a
+minute after the session's day-before 08:00 reminder falls due, when nothing else in the
+default plan is: it writes one batch and 300,000 notices with one INSERT ... SELECT under the
+notices' unique keys, and the run fails unless exactly those rows are there. The baseline is
+a plain `Notice.objects.bulk_create` of the same 300,000 rows (same columns, same batch, built
+in Python beforehand from the roster, untimed) into the same, emptied, table. The two sides
+alternate, REPEATS times each, the outbox tables truncated before each; the figures use the
+median of each side.
+
+reminders_queue_seconds: the planner's call; the baseline is the bulk insert, so ratio =
+baseline / value = the planner's rows a second over the bulk insert's.
+reminders_queue_ratio: that ratio as a figure of its own; the baseline is the aim (0.3), so a
+ratio of 1 or more meets it.
+reminders_queue_rows_per_second: rows a second queued by the planner; the baseline is the
+bulk insert's, ratio = value / baseline.
+"""
+
+import os
+import statistics
+import time
+from contextlib import suppress
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench import Figure
+from bench.data import (
+    POINTS,
+    ROSTER_SIZE,
+    add_coordinators,
+    add_people,
+    add_roster,
+    execute,
+    table,
+)
+from bench.national_session import build_network
+from events.models import BridgePoint, Notice, NoticeBatch, RosterEntry, Session
+from events.services import plan_due_notices
+from events.services.points import insert_participations
+from events.services.reminders import DEFAULT_PLAN, PlanLine, is_due
+
+REPEATS = 3
+BULK_BATCH_SIZE = 2000
+AIM_SECONDS, AIM_RATIO = 60.0, 0.3
+# The line under test: the reminder the day before, at 08:00 local time.
+DAY_BEFORE = next(line for line in DEFAULT_PLAN if line.kind == Notice.Kind.REMINDER)
+
+
+def build_session() -> tuple[Session, datetime, datetime]:
+    """The session, the moment its day-before reminder is planned for, and the moment the
+    planner runs: a minute later, a week from now, when no other line of the plan is due."""
+    began = time.perf_counter()
+    organiser, programme, host = build_network()
+    day = timezone.localdate() + timedelta(days=8)
+    starts = timezone.make_aware(datetime.combine(day, clock(8, 0)))
+    session = Session.objects.create(
+        programme=programme,
+        title="Hội nghị tập huấn toàn quốc (nhắc lịch)",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        host_point=host,
+        created_by=organiser,
+    )
+    points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
+    add_people(session.pk, points)
+    add_roster(session.pk)
+    add_coordinators(session.pk)
+    planned_for = DAY_BEFORE.planned_for(session)
+    now = planned_for + timedelta(minutes=1)
+    # Scheduled well before its reminders' moments, as a real session is.
+    Session.objects.filter(pk=session.pk).update(created_at=planned_for - timedelta(days=14))
+    session.refresh_from_db()
+    due = [line for line in DEFAULT_PLAN if is_due(line, line.planned_for(session), session, now)]
+    if due != [DAY_BEFORE]:
+        raise RuntimeError(f"expected only the day-before reminder to be due, not {due}")
+    execute("ANALYZE")
+    counts = (
+        session.participations.count(),
+        RosterEntry.objects.filter(session=session).count(),
+    )
+    print(
+        f"data: {counts[0]:,} points in the session, {counts[1]:,} people on its roster; "
+        f"built in {time.perf_counter() - began:.1f} s; reminder planned for "
+        f"{timezone.localtime(planned_for):%Y-%m-%d %H:%M %Z}, planner run at "
+        f"{timezone.localtime(now):%H:%M}, session starts "
+        f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M}",
+        flush=True,
+    )
+    if counts != (POINTS, ROSTER_SIZE):
+        raise RuntimeError(f"unexpected data: {counts}")
+    return session, planned_for, now
+
+
+def empty_outbox() -> None:
+    """Start each side from empty outbox tables, with nothing left to write out."""
+    execute(f"TRUNCATE {table(Notice)}, {table(NoticeBatch)}")
+    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
+        execute("CHECKPOINT")
+
+
+def check_outbox(session: Session, planned_for: datetime, line: PlanLine, side: str) -> None:
+    """Exactly one batch and one pending e-mail reminder per person on the roster."""
+    notices = Notice.objects.filter(session=session)
+    found = (
+        NoticeBatch.objects.filter(session=session).count(),
+        notices.count(),
+        notices.filter(
+            kind=line.kind,
+            planned_for=planned_for,
+            status=Notice.Status.PENDING,
+            channel=Notice.Channel.EMAIL,
+            person__isnull=False,
+            entry__isnull=False,
+            batch__isnull=False,
+        ).count(),
+        notices.values("person").distinct().count(),
+    )
+    if found != (1, ROSTER_SIZE, ROSTER_SIZE, ROSTER_SIZE):
+        raise RuntimeError(
+            f"{side}: expected 1 batch and {ROSTER_SIZE:,} pending reminders to as many "
+            f"people, found (batches, notices, pending reminders, people) = {found}"
+        )
+
+
+def run_planner(session: Session, planned_for: datetime, now: datetime) -> float:
+    empty_outbox()
+    with CaptureQueriesContext(connection) as queries:
+        began = time.perf_counter()
+        report = plan_due_notices(now=now)
+        elapsed = time.perf_counter() - began
+    if (report.batches, report.notices) != (1, ROSTER_SIZE):
+        raise RuntimeError(
+            f"planner: expected 1 batch of {ROSTER_SIZE:,} notices, reported {report}"
+        )
+    check_outbox(session, planned_for, DAY_BEFORE, "planner")
+    insert = max(queries.captured_queries, key=lambda query: float(query["time"]))
+    print(
+        f"  planner      {elapsed:7.2f} s  {ROSTER_SIZE / elapsed:9,.0f} rows/s  "
+        f"({len(queries)} queries; the slowest, {float(insert['time']):.2f} s: "
+        f"{' '.join(insert['sql'].split())[:60]}...)",
+        flush=True,
+    )
+    return elapsed
+
+
+def run_bulk_insert(
+    session: Session, planned_for: datetime, now: datetime, entries: list[tuple[int, int, int]]
+) -> float:
+    empty_outbox()
+    batch = NoticeBatch.objects.create(
+        session=session, kind=DAY_BEFORE.kind, planned_for=planned_for
+    )
+    rows = [
+        Notice(
+            session_id=session.pk,
+            kind=DAY_BEFORE.kind,
+            planned_for=planned_for,
+            batch_id=batch.pk,
+            person_id=person_id,
+            entry_id=entry_id,
+            participation_id=participation_id,
+            channel=Notice.Channel.EMAIL,
+            status=Notice.Status.PENDING,
+            due_at=now,
+        )
+        for entry_id, person_id, participation_id in entries
+    ]
+    began = time.perf_counter()
+    with transaction.atomic():
+        Notice.objects.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
+    elapsed = time.perf_counter() - began
+    check_outbox(session, planned_for, DAY_BEFORE, "bulk insert")
+    print(
+        f"  bulk insert  {elapsed:7.2f} s  {ROSTER_SIZE / elapsed:9,.0f} rows/s  "
+        f"(bulk_create, batch_size={BULK_BATCH_SIZE})",
+        flush=True,
+    )
+    return elapsed
+
+
+def run() -> list[Figure]:
+    session, planned_for, now = build_session()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    print(f"machine: {os.cpu_count()} cores, PostgreSQL {postgres}", flush=True)
+    entries = list(
+        RosterEntry.objects.filter(session=session, removed_at=None)
+        .order_by("pk")
+        .values_list("pk", "person_id", "participation_id")
+    )
+    planner, bulk = [], []
+    for _round in range(REPEATS):
+        planner.append(run_planner(session, planned_for, now))
+        bulk.append(run_bulk_insert(session, planned_for, now, entries))
+    value, baseline = statistics.median(planner), statistics.median(bulk)
+    ratio = baseline / value
+    print(
+        f"aims: seconds {value:.1f} (< {AIM_SECONDS:.0f}) "
+        f"{'met' if value < AIM_SECONDS else 'MISSED'}; ratio {ratio:.2f} (>= {AIM_RATIO}) "
+        f"{'met' if ratio >= AIM_RATIO else 'MISSED'}",
+        flush=True,
+    )
+    return [
+        Figure("reminders_queue_seconds", value, "s", baseline, ratio),
+        Figure("reminders_queue_ratio", ratio, "ratio", AIM_RATIO, ratio / AIM_RATIO),
+        Figure(
+            "reminders_queue_rows_per_second",
+            ROSTER_SIZE / value,
+            "rows/s",
+            ROSTER_SIZE / baseline,
+            ratio,
+        ),
+    ]
