@@ -17,6 +17,7 @@ from directory.spreadsheets import TableRejected
 from directory.views import staff_required, template_csv
 from events import services as events_services
 from events.forms import (
+    ContactForm,
     InviteAgencyForm,
     PersonDetailsForm,
     ReasonForm,
@@ -24,6 +25,7 @@ from events.forms import (
     add_service_errors,
 )
 from events.models import RosterImport, SessionPoint
+from events.selectors import unreached_people
 from events.services.rosters import ROSTER_COLUMNS, ROSTER_EXAMPLE, people_in_reach
 
 from . import exports, selectors, services
@@ -82,6 +84,7 @@ def roster(request: HttpRequest, participation_id: int) -> HttpResponse:
         "agency_form": InviteAgencyForm(agencies=_agencies(request, participation)),
         "reason_form": ReasonForm(),
         "recent_scans": selectors.recent_scans(participation, limit=10),
+        "unreached": unreached_people(request.user, participation),
     }
     return render(request, "attendance/roster.html", context)
 
@@ -333,3 +336,34 @@ def roster_export(request: HttpRequest, participation_id: int, file_format: str)
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def entry_contact(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Correct a delegate's e-mail or phone when their notices could not reach them."""
+    entry = selectors.kept_entry(request.user, entry_id)
+    initial = {"email": entry.person.email, "phone": entry.person.phone}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            events_services.correct_contact(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s's contact was corrected; the notices will be sent again.")
+                % {"name": entry.person.full_name},
+            )
+            return redirect(_roster_url(entry.participation))
+    context = {
+        "participation": entry.participation,
+        "form": form,
+        "entry": entry,
+        "title": _("Correct the contact of %(name)s") % {"name": entry.person.full_name},
+        "contact": True,
+    }
+    return render(
+        request, "attendance/person_form.html", context, status=400 if form.errors else 200
+    )

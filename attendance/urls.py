@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("entries/<int:entry_id>/action/", roster_views.entry_action, name="entry_action"),
     path("entries/<int:entry_id>/substitute/", roster_views.substitute, name="substitute"),
+    path("entries/<int:entry_id>/contact/", roster_views.entry_contact, name="entry_contact"),
     path("points/<int:participation_id>/scan/", views.scanner, name="scanner"),
     path("points/<int:participation_id>/display/", views.display, name="display"),
     path("points/<int:participation_id>/badges.pdf", views.badge_sheet, name="badge_sheet"),

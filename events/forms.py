@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import AdministrativeUnit, Agency
 
-from .models import BridgePoint, Session
-from .services import AgendaEntry, PersonDetails, PointSelection, UnitRule
+from .models import BridgePoint, ReminderRule, Session
+from .services import AgendaEntry, PersonDetails, PlanLine, PointSelection, UnitRule
 
 LEVEL_CHOICES = [
     ("", _("Every level")),
@@ -254,4 +254,51 @@ class InviteAgencyForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if agencies is not None:
             self.fields["agency"].queryset = agencies
+        self.style_fields()
+
+
+class ReminderRuleForm(BootstrapMixin, forms.Form):
+    """A line of a session's reminder plan: a clock time on a day, or minutes from a moment."""
+
+    kind = forms.ChoiceField(label=_("What"), choices=ReminderRule.Kind.choices)
+    anchor = forms.ChoiceField(
+        label=_("Counted from"), choices=ReminderRule.Anchor.choices, initial="start"
+    )
+    day_offset = forms.IntegerField(
+        label=_("Days"),
+        initial=-1,
+        min_value=-30,
+        max_value=30,
+        help_text=_("-1 is the day before."),
+    )
+    at_time = forms.TimeField(
+        label=_("At"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Leave empty to count in minutes."),
+    )
+    minute_offset = forms.IntegerField(
+        label=_("Minutes"),
+        initial=0,
+        min_value=-30 * 24 * 60,
+        max_value=30 * 24 * 60,
+        help_text=_("-60 is an hour before."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def line(self) -> PlanLine:
+        return PlanLine(**self.cleaned_data)
+
+
+class ContactForm(BootstrapMixin, forms.Form):
+    """A delegate's corrected e-mail or phone, so their notices can go out."""
+
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
         self.style_fields()

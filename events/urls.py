@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "events"
 urlpatterns = [
@@ -14,5 +14,17 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/points/", views.session_points, name="session_points"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
+    path("sessions/<int:pk>/notices/", notice_views.session_notices, name="session_notices"),
+    path(
+        "sessions/<int:pk>/notices/progress/",
+        notice_views.session_notices_progress,
+        name="session_notices_progress",
+    ),
+    path("sessions/<int:pk>/notices/retry/", notice_views.notices_retry, name="notices_retry"),
+    path(
+        "sessions/<int:pk>/notices/plan/",
+        notice_views.reminder_plan_edit,
+        name="reminder_plan_edit",
+    ),
     path("points/mine/", views.my_points, name="my_points"),
 ]

@@ -400,6 +400,7 @@ class RosterChange(models.Model):
         MOVED = "moved", _("Moved to another point")
         TICKET_REVOKED = "ticket_revoked", _("QR code revoked")
         SUBSTITUTED = "substituted", _("Replaced by a substitute")
+        CONTACT_CORRECTED = "contact_corrected", _("E-mail or phone corrected")
 
     entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind)

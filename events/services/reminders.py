@@ -86,14 +86,24 @@ DEFAULT_PLAN = (
 )
 
 
-def effective_plan(session: Session) -> list[PlanLine]:
-    """The session's own rules if it has any, else its programme's, else the defaults.
+def plan_source(session: Session) -> tuple[str, list[tuple[PlanLine, bool]]]:
+    """Where the session's plan comes from ("session", "programme" or "default") and its
+    lines in a stable order, each with whether it is switched on.
 
     Reads `reminder_rules` of the session and the programme; prefetch them for many."""
-    for rules in (session.reminder_rules.all(), session.programme.reminder_rules.all()):
-        if rules:
-            return [PlanLine.of(rule) for rule in rules if rule.is_active]
-    return list(DEFAULT_PLAN)
+    own = sorted(session.reminder_rules.all(), key=lambda rule: rule.pk)
+    if own:
+        return "session", [(PlanLine.of(rule), rule.is_active) for rule in own]
+    inherited = sorted(session.programme.reminder_rules.all(), key=lambda rule: rule.pk)
+    if inherited:
+        return "programme", [(PlanLine.of(rule), rule.is_active) for rule in inherited]
+    return "default", [(line, True) for line in DEFAULT_PLAN]
+
+
+def effective_plan(session: Session) -> list[PlanLine]:
+    """The lines that are switched on: the session's own, else its programme's, else the
+    defaults."""
+    return [line for line, active in plan_source(session)[1] if active]
 
 
 def is_due(line: PlanLine, planned_for: datetime, session: Session, now: datetime) -> bool:
@@ -431,8 +441,8 @@ def require_plan_editor(actor: AbstractBaseUser, session: Session) -> None:
 
 
 def _own_rules(session: Session) -> QuerySet[ReminderRule]:
-    """The session's own plan, copied from the one it followed when first edited."""
-    rules = ReminderRule.objects.filter(session=session)
+    """The session's own plan, copied (in order) from the one it followed when first edited."""
+    rules = ReminderRule.objects.filter(session=session).order_by("pk")
     if not rules.exists():
         ReminderRule.objects.bulk_create(
             ReminderRule(
@@ -442,8 +452,9 @@ def _own_rules(session: Session) -> QuerySet[ReminderRule]:
                 day_offset=line.day_offset,
                 at_time=line.at_time,
                 minute_offset=line.minute_offset,
+                is_active=active,
             )
-            for line in effective_plan(session)
+            for line, active in plan_source(session)[1]
         )
     return rules
 
@@ -470,9 +481,9 @@ def add_reminder_rule(*, actor: AbstractBaseUser, session: Session, line: PlanLi
 def switch_reminder_rule(
     *, actor: AbstractBaseUser, session: Session, index: int, active: bool
 ) -> None:
-    """Turn one line of the session's plan (by its position) off or back on."""
+    """Turn one line of the session's plan (by its position in `plan_source`) off or on."""
     require_plan_editor(actor, session)
-    rules = list(_own_rules(session).order_by("pk"))
+    rules = list(_own_rules(session))
     if not 0 <= index < len(rules):
         raise ValidationError(_("This reminder is not in the plan."))
     rule = rules[index]
@@ -487,6 +498,27 @@ def reset_reminder_plan(*, actor: AbstractBaseUser, session: Session) -> None:
     ReminderRule.objects.filter(session=session).delete()
 
 
+def _to_send_again() -> Q:
+    return Q(status=Notice.Status.FAILED) | Q(
+        status=Notice.Status.SKIPPED, problem=Notice.Problem.NO_ADDRESS
+    )
+
+
+def _send_again(notices: QuerySet[Notice]) -> int:
+    now = timezone.now()
+    count = notices.filter(_to_send_again()).update(
+        status=Notice.Status.PENDING, problem="", detail="", attempts=0, due_at=now, updated_at=now
+    )
+    if count:
+        send_soon()
+    return count
+
+
+def resend_notices_to(*, session: Session, person: object) -> int:
+    """Send again what could not reach this person about this session (address fixed)."""
+    return _send_again(Notice.objects.filter(session=session, person=person))
+
+
 @transaction.atomic
 def retry_failed_notices(
     *, actor: AbstractBaseUser, session: Session, participation: SessionPoint | None = None
@@ -494,20 +526,7 @@ def retry_failed_notices(
     """Send failed notices again (and those skipped for want of an address), for instance
     after a coordinator corrected the addresses. Reads the address anew when sending."""
     require_plan_editor(actor, session)
-    notices = Notice.objects.filter(session=session).filter(
-        Q(status=Notice.Status.FAILED)
-        | Q(status=Notice.Status.SKIPPED, problem=Notice.Problem.NO_ADDRESS)
-    )
+    notices = Notice.objects.filter(session=session)
     if participation is not None:
         notices = notices.filter(participation=participation)
-    count = notices.update(
-        status=Notice.Status.PENDING,
-        problem="",
-        detail="",
-        attempts=0,
-        due_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    if count:
-        send_soon()
-    return count
+    return _send_again(notices)

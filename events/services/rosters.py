@@ -32,7 +32,7 @@ from ..models import (
     SessionPoint,
 )
 from ..selectors import can_keep_roster
-from .reminders import queue_invitations
+from .reminders import queue_invitations, resend_notices_to
 
 
 def require_roster_keeper(actor: AbstractBaseUser, participation: SessionPoint) -> None:
@@ -528,3 +528,47 @@ def apply_roster_import(*, actor: AbstractBaseUser, upload: RosterImport) -> Ros
     upload.added_count = result.added + result.restored
     upload.save(update_fields=["applied_at", "added_count"])
     return result
+
+
+@transaction.atomic
+def correct_contact(
+    *, actor: AbstractBaseUser, entry: RosterEntry, email: str, phone: str
+) -> Person:
+    """Correct a delegate's e-mail or phone from the roster; the notices about this session
+    that could not reach them are sent again."""
+    require_roster_keeper(actor, entry.participation)
+    person = entry.person
+    email, phone = email.strip().lower(), phone.strip()
+    errors: dict[str, str] = {}
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid e-mail address.")
+        else:
+            if Person.objects.filter(email=email).exclude(pk=person.pk).exists():
+                errors["email"] = _("Another person in the directory has this e-mail.")
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValueError:
+            errors["phone"] = _("Enter a Vietnamese phone number, e.g. 0912345678.")
+        else:
+            if Person.objects.filter(phone=phone).exclude(pk=person.pk).exists():
+                errors["phone"] = _("Another person in the directory has this phone number.")
+    if not email and not phone:
+        errors["email"] = _("Give an e-mail address or a phone number.")
+    if errors:
+        raise ValidationError(errors)
+    before = {"email": person.email, "phone": person.phone}
+    person.email, person.phone = email, phone
+    person.save(update_fields=["email", "phone", "updated_at"])
+    _record(
+        entry,
+        RosterChange.Kind.CONTACT_CORRECTED,
+        actor,
+        before=before,
+        after={"email": email, "phone": phone},
+    )
+    resend_notices_to(session=entry.session, person=person)
+    return person
