@@ -104,9 +104,11 @@ class EmailChannel:
             name = "cancel.ics" if message.calendar_method == "CANCEL" else "invite.ics"
             invite.add_header("Content-Disposition", "attachment", filename=name)
             email.attach(invite)
-        if self._connection is None:
-            self._connection = get_connection(fail_silently=False)
         try:
+            if self._connection is None:
+                # Opened here, so one SMTP session carries the whole chunk.
+                self._connection = get_connection(fail_silently=False)
+                self._connection.open()
             email.connection = self._connection
             email.send(fail_silently=False)
         except Exception as error:
