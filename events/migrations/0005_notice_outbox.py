@@ -5,6 +5,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def mark_earlier_changes_noticed(apps, schema_editor):
+    # Changes made before the outbox existed were never announced by it; they must not be
+    # announced now, long after the fact.
+    from django.utils import timezone
+
+    SessionChange = apps.get_model("events", "SessionChange")
+    SessionChange.objects.filter(noticed_at__isnull=True).update(noticed_at=timezone.now())
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -136,4 +145,5 @@ class Migration(migrations.Migration):
             model_name='reminderrule',
             constraint=models.CheckConstraint(condition=models.Q(('day_offset__gte', -30), ('day_offset__lte', 30)), name='events_reminder_rule_within_a_month'),
         ),
+        migrations.RunPython(mark_earlier_changes_noticed, migrations.RunPython.noop),
     ]
