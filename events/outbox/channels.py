@@ -106,8 +106,11 @@ class EmailChannel:
             email.attach(invite)
         try:
             if self._connection is None:
-                # Opened here, so one SMTP session carries the whole chunk.
-                self._connection = get_connection(fail_silently=False)
+                # Opened here, so one SMTP session carries the whole chunk. Each SMTP step
+                # is bounded so that a whole message (about seven steps) ends well inside
+                # the claim's lease: a slow server must not let a second worker take it.
+                step = min(settings.EMAIL_TIMEOUT or 20, settings.NOTICE_LEASE_SECONDS / 10)
+                self._connection = get_connection(fail_silently=False, timeout=step)
                 self._connection.open()
             email.connection = self._connection
             email.send(fail_silently=False)

@@ -1,10 +1,12 @@
 """Sending the outbox: workers claim due notices in chunks, send each and mark it.
 
 A claim is a lease: the rows are the claimant's until `due_at`, renewed just before each
-message goes. A worker killed mid-chunk leaves its rows to come back when their leases
-end, and another worker sends them then. A message is marked sent as soon as the channel
-accepted it; only a crash in that instant could repeat it, and the repeat carries the
-same Message-ID, which mail servers use to drop copies.
+message goes, and each SMTP step is bounded so that one message ends well inside it. A
+worker killed mid-chunk leaves its rows to come back when their leases end, and another
+worker sends them then. A message is marked sent as soon as the channel accepted it. A
+message can still go twice if a worker dies between the server's acceptance and that
+commit, or stalls (not killed) for longer than the lease; the copy carries the same
+Message-ID, and a lost lease is logged.
 """
 
 import logging
@@ -155,7 +157,14 @@ class _Channels:
 def _finish(notice: Notice, token: str, report: SendReport, **fields: object) -> None:
     now = timezone.now()
     status = fields.setdefault("status", Status.SENT)
-    Notice.objects.filter(pk=notice.pk, claim=token).update(claim="", updated_at=now, **fields)
+    if not Notice.objects.filter(pk=notice.pk, claim=token).update(
+        claim="", updated_at=now, **fields
+    ):
+        logger.warning(
+            "notice %s outlived its lease (NOTICE_LEASE_SECONDS); another worker took it "
+            "and may have sent it as well",
+            notice.pk,
+        )
     counter = {
         Status.SENT: "sent",
         Status.PENDING: "retried",
