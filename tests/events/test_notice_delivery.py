@@ -339,3 +339,19 @@ def test_two_ticks_on_two_workers_send_each_reminder_and_invitation_once(
             r"send_notices\[[^\]]+\] succeeded in [\d.]+s: (\d+)", worker.log_path.read_text()
         )
         assert any(int(handled) for handled in sent_by_it), logs
+
+
+def test_nothing_is_lost_when_the_broker_loses_every_task(upcoming, slow_smtp, workers):
+    # given invitations waiting, and ticks queued while no worker runs
+    addresses = [upcoming.manh.email, upcoming.anh.email, upcoming.thang.email]
+    tick.delay()
+    tick.delay()
+
+    # when the broker forgets them (Redis restarted without persistence)
+    start_from_an_empty_queue()
+
+    # then a worker started afterwards, with beat's next ticks, still sends each notice once:
+    # the outbox lives in the database, not in the broker
+    workers.start()
+    assert tick_until(lambda: waiting() == 0, timeout=45), workers.logs()
+    assert slow_smtp.recipients() == Counter(addresses), workers.logs()
