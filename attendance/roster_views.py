@@ -1,5 +1,8 @@
 """The roster page of a bridge point: who is expected, who has come, and every change to it."""
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +27,7 @@ from events.forms import (
     SubstituteForm,
     add_service_errors,
 )
-from events.models import RosterImport, SessionPoint
+from events.models import RosterEntry, RosterImport, SessionPoint
 from events.selectors import unreached_people
 from events.services.rosters import ROSTER_COLUMNS, ROSTER_EXAMPLE, people_in_reach
 
@@ -230,37 +233,57 @@ def entry_action(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect(_roster_url(entry.participation))
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def substitute(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = selectors.kept_entry(request.user, entry_id)
-    form = SubstituteForm(request.POST or None)
+def _entry_form(
+    request: HttpRequest,
+    entry: RosterEntry,
+    form: forms.Form,
+    *,
+    title: str,
+    save: Callable[[], str],
+    contact: bool = False,
+) -> HttpResponse:
+    """A form about one roster entry: saved by `save` (which says what was done), or shown
+    again with the service's errors on its fields."""
     if request.method == "POST" and form.is_valid():
         try:
-            new_entry = events_services.add_substitute(
-                actor=request.user,
-                entry=entry,
-                details=form.details(),
-                reason=form.cleaned_data["reason"],
-            )
+            done = save()
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("%(new)s attends in place of %(old)s.")
-                % {"new": new_entry.person.full_name, "old": entry.person.full_name},
-            )
+            messages.success(request, done)
             return redirect(_roster_url(entry.participation))
     context = {
         "participation": entry.participation,
         "form": form,
         "entry": entry,
-        "title": _("Substitute for %(name)s") % {"name": entry.person.full_name},
+        "title": title,
+        "contact": contact,
     }
     return render(
         request, "attendance/person_form.html", context, status=400 if form.errors else 200
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def substitute(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.kept_entry(request.user, entry_id)
+    form = SubstituteForm(request.POST or None)
+
+    def save() -> str:
+        new_entry = events_services.add_substitute(
+            actor=request.user,
+            entry=entry,
+            details=form.details(),
+            reason=form.cleaned_data["reason"],
+        )
+        return _("%(new)s attends in place of %(old)s.") % {
+            "new": new_entry.person.full_name,
+            "old": entry.person.full_name,
+        }
+
+    title = _("Substitute for %(name)s") % {"name": entry.person.full_name}
+    return _entry_form(request, entry, form, title=title, save=save)
 
 
 @staff_required
@@ -345,25 +368,13 @@ def entry_contact(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.kept_entry(request.user, entry_id)
     initial = {"email": entry.person.email, "phone": entry.person.phone}
     form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            events_services.correct_contact(actor=request.user, entry=entry, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s's contact was corrected; the notices will be sent again.")
-                % {"name": entry.person.full_name},
-            )
-            return redirect(_roster_url(entry.participation))
-    context = {
-        "participation": entry.participation,
-        "form": form,
-        "entry": entry,
-        "title": _("Correct the contact of %(name)s") % {"name": entry.person.full_name},
-        "contact": True,
-    }
-    return render(
-        request, "attendance/person_form.html", context, status=400 if form.errors else 200
-    )
+    name = entry.person.full_name
+
+    def save() -> str:
+        events_services.correct_contact(actor=request.user, entry=entry, **form.cleaned_data)
+        return _("%(name)s's contact was corrected; the notices will be sent again.") % {
+            "name": name
+        }
+
+    title = _("Correct the contact of %(name)s") % {"name": name}
+    return _entry_form(request, entry, form, title=title, save=save, contact=True)

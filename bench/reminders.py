@@ -41,9 +41,10 @@ from bench.data import (
 )
 from bench.national_session import build_network
 from events.models import BridgePoint, Notice, NoticeBatch, RosterEntry, Session
+from events.models.notices import DEFAULT_PLAN, PlanLine
 from events.services import plan_due_notices
 from events.services.points import insert_participations
-from events.services.reminders import DEFAULT_PLAN, PlanLine, is_due
+from events.services.reminders import is_due
 
 REPEATS = 3
 BULK_BATCH_SIZE = 2000

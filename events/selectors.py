@@ -20,6 +20,7 @@ from .models import (
     Session,
     SessionPoint,
 )
+from .models.notices import DEFAULT_PLAN, PlanLine
 
 CONFLICTS_SHOWN = 50
 
@@ -368,9 +369,18 @@ def notice_progress(session: Session) -> list[NoticeProgress]:
     )
 
 
-def _needs_fixing() -> Q:
+def needs_fixing() -> Q:
+    """Notices that did not reach their recipient for a reason someone can mend."""
     return Q(status=Notice.Status.FAILED) | Q(
         status=Notice.Status.SKIPPED, problem=Notice.Problem.NO_ADDRESS
+    )
+
+
+def _to_fix_in_reach(user: AnyUser, session: Session) -> QuerySet[Notice]:
+    return (
+        Notice.objects.filter(session=session)
+        .filter(needs_fixing())
+        .filter(scope_for(user).units_q("participation__point__unit__"))
     )
 
 
@@ -385,9 +395,7 @@ class PointProblems:
 def notice_problems_by_point(user: AnyUser, session: Session) -> list[PointProblems]:
     """People whose notices failed or had no address, counted per bridge point in reach."""
     rows = (
-        Notice.objects.filter(session=session)
-        .filter(_needs_fixing())
-        .filter(scope_for(user).units_q("participation__point__unit__"))
+        _to_fix_in_reach(user, session)
         .order_by("participation__point__name")
         .values_list("participation_id", "participation__point__name")
         .annotate(
@@ -401,9 +409,7 @@ def notice_problems_by_point(user: AnyUser, session: Session) -> list[PointProbl
 def notices_to_fix(user: AnyUser, session: Session, participation_id: int | None = None):
     """The failed and address-less notices a user may look at, newest problem first."""
     notices = (
-        Notice.objects.filter(session=session)
-        .filter(_needs_fixing())
-        .filter(scope_for(user).units_q("participation__point__unit__"))
+        _to_fix_in_reach(user, session)
         .select_related("person", "user", "participation__point", "entry")
         .order_by("participation__point__name", "person__sort_name", "kind", "pk")
     )
@@ -441,6 +447,26 @@ def unreached_people(
     return list(people.values())[:limit]
 
 
+def plan_source(session: Session) -> tuple[str, list[tuple[PlanLine, bool]]]:
+    """Where the session's plan comes from ("session", "programme" or "default") and its
+    lines in a stable order, each with whether it is switched on.
+
+    Reads `reminder_rules` of the session and the programme; prefetch them for many."""
+    own = sorted(session.reminder_rules.all(), key=lambda rule: rule.pk)
+    if own:
+        return "session", [(rule.line(), rule.is_active) for rule in own]
+    inherited = sorted(session.programme.reminder_rules.all(), key=lambda rule: rule.pk)
+    if inherited:
+        return "programme", [(rule.line(), rule.is_active) for rule in inherited]
+    return "default", [(line, True) for line in DEFAULT_PLAN]
+
+
+def effective_plan(session: Session) -> list[PlanLine]:
+    """The lines that are switched on: the session's own, else its programme's, else the
+    defaults."""
+    return [line for line, active in plan_source(session)[1] if active]
+
+
 @dataclass(frozen=True)
 class PlannedLine:
     position: int
@@ -455,8 +481,6 @@ class PlannedLine:
 def reminder_plan(session: Session) -> tuple[str, list[PlannedLine]]:
     """The session's plan and where it comes from; each line with when it falls, whether
     it is on, and its batch once planned."""
-    from .services.reminders import plan_source
-
     batches = {
         (batch.kind, batch.planned_for): batch
         for batch in NoticeBatch.objects.filter(session=session, change=None)

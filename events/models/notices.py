@@ -5,7 +5,8 @@ key, in the transaction that decided them; workers then claim, send and mark the
 second beat, a second worker or a restarted broker can never send one twice or lose one.
 """
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -95,24 +96,10 @@ class ReminderRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.describe()}"
+        return f"{self.get_kind_display()} · {self.line().describe()}"
 
-    def planned_for(self, session: Session) -> datetime:
-        return plan_time(
-            session=session,
-            anchor=self.anchor,
-            day_offset=self.day_offset,
-            at_time=self.at_time,
-            minute_offset=self.minute_offset,
-        )
-
-    def describe(self) -> str:
-        return describe_plan(
-            anchor=self.anchor,
-            day_offset=self.day_offset,
-            at_time=self.at_time,
-            minute_offset=self.minute_offset,
-        )
+    def line(self) -> "PlanLine":
+        return PlanLine(self.kind, self.anchor, self.day_offset, self.at_time, self.minute_offset)
 
     def clean(self) -> None:
         before_start = self.kind in (self.Kind.REMINDER, self.Kind.CHECKLIST)
@@ -127,55 +114,69 @@ class ReminderRule(models.Model):
             raise ValidationError({"kind": _("A survey request goes out after the session ends.")})
 
 
-def plan_time(
-    *,
-    session: Session,
-    anchor: str,
-    day_offset: int,
-    at_time: object,
-    minute_offset: int,
-) -> datetime:
-    """When a plan line falls for a session, in Vietnamese wall time for clock times."""
-    moment = session.starts_at if anchor == ReminderRule.Anchor.START else session.ends_at
-    if at_time is not None:
-        day = timezone.localtime(moment).date() + timedelta(days=day_offset)
-        return timezone.make_aware(datetime.combine(day, at_time))
-    return moment + timedelta(days=day_offset, minutes=minute_offset)
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of a reminder plan, whether stored as a rule or one of the defaults."""
 
+    kind: str
+    anchor: str
+    day_offset: int = 0
+    at_time: time | None = None
+    minute_offset: int = 0
 
-def describe_plan(*, anchor: str, day_offset: int, at_time: object, minute_offset: int) -> str:
-    """The line as an organiser says it: "1 day before, at 08:00", "1 hour before the start"."""
-    if at_time is not None:
-        names = {"days": abs(day_offset), "time": at_time.strftime("%H:%M")}
-        if day_offset == 0:
-            return gettext("on the day, at %(time)s") % names
-        if day_offset < 0:
+    def planned_for(self, session: Session) -> datetime:
+        """When the line falls for a session, in Vietnamese wall time for clock times."""
+        moment = session.starts_at if self.anchor == ReminderRule.Anchor.START else session.ends_at
+        if self.at_time is not None:
+            day = timezone.localtime(moment).date() + timedelta(days=self.day_offset)
+            return timezone.make_aware(datetime.combine(day, self.at_time))
+        return moment + timedelta(days=self.day_offset, minutes=self.minute_offset)
+
+    def describe(self) -> str:
+        """The line as an organiser says it: "1 day before, at 08:00", "1 hour before the start"."""
+        day_offset, at_time, minute_offset = self.day_offset, self.at_time, self.minute_offset
+        if at_time is not None:
+            names = {"days": abs(day_offset), "time": at_time.strftime("%H:%M")}
+            if day_offset == 0:
+                return gettext("on the day, at %(time)s") % names
+            if day_offset < 0:
+                return (
+                    ngettext(
+                        "%(days)d day before, at %(time)s",
+                        "%(days)d days before, at %(time)s",
+                        -day_offset,
+                    )
+                    % names
+                )
             return (
                 ngettext(
-                    "%(days)d day before, at %(time)s",
-                    "%(days)d days before, at %(time)s",
-                    -day_offset,
+                    "%(days)d day after, at %(time)s",
+                    "%(days)d days after, at %(time)s",
+                    day_offset,
                 )
                 % names
             )
-        return (
-            ngettext(
-                "%(days)d day after, at %(time)s", "%(days)d days after, at %(time)s", day_offset
+        hours, minutes = divmod(abs(day_offset * 24 * 60 + minute_offset), 60)
+        parts = []
+        if hours:
+            parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+        if minutes or not hours:
+            parts.append(
+                ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
             )
-            % names
-        )
-    hours, minutes = divmod(abs(day_offset * 24 * 60 + minute_offset), 60)
-    parts = []
-    if hours:
-        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
-    if minutes or not hours:
-        parts.append(
-            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
-        )
-    span = " ".join(parts)
-    if anchor == ReminderRule.Anchor.START:
-        return gettext("%(span)s before the start") % {"span": span}
-    return gettext("%(span)s after the end") % {"span": span}
+        span = " ".join(parts)
+        if self.anchor == ReminderRule.Anchor.START:
+            return gettext("%(span)s before the start") % {"span": span}
+        return gettext("%(span)s after the end") % {"span": span}
+
+
+# Used when neither the session nor its programme has a plan of its own.
+DEFAULT_PLAN = (
+    PlanLine(NoticeKind.CHECKLIST, "start", day_offset=-2, at_time=time(8, 0)),
+    PlanLine(NoticeKind.REMINDER, "start", day_offset=-1, at_time=time(8, 0)),
+    PlanLine(NoticeKind.REMINDER, "start", minute_offset=-60),
+    PlanLine(NoticeKind.SURVEY, "end", minute_offset=30),
+)
 
 
 class NoticeBatch(models.Model):

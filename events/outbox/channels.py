@@ -8,14 +8,13 @@ Each channel raises `TemporaryFailure` when trying again later may work and
 import logging
 import smtplib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.mime.image import MIMEImage
 from email.mime.text import MIMEText
 from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ class Message:
     calendar: bytes = b""
     calendar_method: str = ""
     qr_png: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 class Channel(Protocol):
@@ -89,7 +87,7 @@ class EmailChannel:
             message.subject,
             message.text,
             to=[message.to],
-            headers={"Message-ID": message.message_id, **message.headers},
+            headers={"Message-ID": message.message_id},
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")
@@ -139,14 +137,3 @@ class ConsoleSmsChannel:
 
     def close(self) -> None:
         pass
-
-
-def channel_class(name: str) -> type:
-    path = settings.NOTICE_CHANNELS.get(name)
-    if not path:
-        raise PermanentFailure("no_address", f"no {name} channel is configured")
-    return import_string(path)
-
-
-def enabled_channels() -> frozenset[str]:
-    return frozenset(settings.NOTICE_CHANNELS)

@@ -1,5 +1,7 @@
 """Every change to bridge points and sessions goes through these functions."""
 
+from ..models.notices import DEFAULT_PLAN, PlanLine
+from ..selectors import effective_plan
 from .feeds import open_feed, revoke_feed
 from .outbox import SendReport, send_due_notices, senders_needed
 from .points import (
@@ -10,11 +12,8 @@ from .points import (
     select_points,
 )
 from .reminders import (
-    DEFAULT_PLAN,
-    PlanLine,
     PlanReport,
     add_reminder_rule,
-    effective_plan,
     plan_due_notices,
     queue_invitations,
     record_heartbeat,

@@ -9,7 +9,7 @@ second beat racing the first plans nothing twice, and each notice has its own un
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    Heartbeat,
     Notice,
     NoticeBatch,
     ReminderRule,
@@ -40,70 +41,12 @@ from ..models import (
     SessionChange,
     SessionPoint,
 )
-from ..models.notices import describe_plan, plan_time
+from ..models.notices import PlanLine
+from ..selectors import effective_plan, needs_fixing, plan_source
 
 Kind = Notice.Kind
 BEFORE_START = {Kind.REMINDER, Kind.CHECKLIST}
 PLAN_HORIZON = timedelta(days=31)
-
-
-@dataclass(frozen=True)
-class PlanLine:
-    kind: str
-    anchor: str
-    day_offset: int = 0
-    at_time: time | None = None
-    minute_offset: int = 0
-
-    @classmethod
-    def of(cls, rule: ReminderRule) -> "PlanLine":
-        return cls(rule.kind, rule.anchor, rule.day_offset, rule.at_time, rule.minute_offset)
-
-    def planned_for(self, session: Session) -> datetime:
-        return plan_time(
-            session=session,
-            anchor=self.anchor,
-            day_offset=self.day_offset,
-            at_time=self.at_time,
-            minute_offset=self.minute_offset,
-        )
-
-    def describe(self) -> str:
-        return describe_plan(
-            anchor=self.anchor,
-            day_offset=self.day_offset,
-            at_time=self.at_time,
-            minute_offset=self.minute_offset,
-        )
-
-
-Start, End = ReminderRule.Anchor.START, ReminderRule.Anchor.END
-DEFAULT_PLAN = (
-    PlanLine(Kind.CHECKLIST, Start, day_offset=-2, at_time=time(8, 0)),
-    PlanLine(Kind.REMINDER, Start, day_offset=-1, at_time=time(8, 0)),
-    PlanLine(Kind.REMINDER, Start, minute_offset=-60),
-    PlanLine(Kind.SURVEY, End, minute_offset=30),
-)
-
-
-def plan_source(session: Session) -> tuple[str, list[tuple[PlanLine, bool]]]:
-    """Where the session's plan comes from ("session", "programme" or "default") and its
-    lines in a stable order, each with whether it is switched on.
-
-    Reads `reminder_rules` of the session and the programme; prefetch them for many."""
-    own = sorted(session.reminder_rules.all(), key=lambda rule: rule.pk)
-    if own:
-        return "session", [(PlanLine.of(rule), rule.is_active) for rule in own]
-    inherited = sorted(session.programme.reminder_rules.all(), key=lambda rule: rule.pk)
-    if inherited:
-        return "programme", [(PlanLine.of(rule), rule.is_active) for rule in inherited]
-    return "default", [(line, True) for line in DEFAULT_PLAN]
-
-
-def effective_plan(session: Session) -> list[PlanLine]:
-    """The lines that are switched on: the session's own, else its programme's, else the
-    defaults."""
-    return [line for line, active in plan_source(session)[1] if active]
 
 
 def is_due(line: PlanLine, planned_for: datetime, session: Session, now: datetime) -> bool:
@@ -429,8 +372,6 @@ def queue_invitations(*, session_id: int, entry_ids: Iterable[int]) -> int:
 
 def record_heartbeat() -> None:
     """Note that the beat's tick ran on a worker just now."""
-    from ..models import Heartbeat
-
     Heartbeat.objects.update_or_create(name="tick", defaults={"beat_at": timezone.now()})
 
 
@@ -440,21 +381,24 @@ def require_plan_editor(actor: AbstractBaseUser, session: Session) -> None:
     require_host_in_scope(actor=actor, host_point=session.host_point)
 
 
+def _rule(session: Session, line: PlanLine, *, active: bool = True) -> ReminderRule:
+    return ReminderRule(
+        session=session,
+        kind=line.kind,
+        anchor=line.anchor,
+        day_offset=line.day_offset,
+        at_time=line.at_time,
+        minute_offset=line.minute_offset,
+        is_active=active,
+    )
+
+
 def _own_rules(session: Session) -> QuerySet[ReminderRule]:
     """The session's own plan, copied (in order) from the one it followed when first edited."""
     rules = ReminderRule.objects.filter(session=session).order_by("pk")
     if not rules.exists():
         ReminderRule.objects.bulk_create(
-            ReminderRule(
-                session=session,
-                kind=line.kind,
-                anchor=line.anchor,
-                day_offset=line.day_offset,
-                at_time=line.at_time,
-                minute_offset=line.minute_offset,
-                is_active=active,
-            )
-            for line, active in plan_source(session)[1]
+            _rule(session, line, active=active) for line, active in plan_source(session)[1]
         )
     return rules
 
@@ -464,14 +408,7 @@ def add_reminder_rule(*, actor: AbstractBaseUser, session: Session, line: PlanLi
     """Add a line to a session's plan; the session keeps the lines it followed before."""
     require_plan_editor(actor, session)
     _own_rules(session)
-    rule = ReminderRule(
-        session=session,
-        kind=line.kind,
-        anchor=line.anchor,
-        day_offset=line.day_offset,
-        at_time=line.at_time,
-        minute_offset=line.minute_offset,
-    )
+    rule = _rule(session, line)
     rule.full_clean()
     rule.save()
     return rule
@@ -498,15 +435,9 @@ def reset_reminder_plan(*, actor: AbstractBaseUser, session: Session) -> None:
     ReminderRule.objects.filter(session=session).delete()
 
 
-def _to_send_again() -> Q:
-    return Q(status=Notice.Status.FAILED) | Q(
-        status=Notice.Status.SKIPPED, problem=Notice.Problem.NO_ADDRESS
-    )
-
-
 def _send_again(notices: QuerySet[Notice]) -> int:
     now = timezone.now()
-    count = notices.filter(_to_send_again()).update(
+    count = notices.filter(needs_fixing()).update(
         status=Notice.Status.PENDING, problem="", detail="", attempts=0, due_at=now, updated_at=now
     )
     if count:

@@ -538,26 +538,14 @@ def correct_contact(
     that could not reach them are sent again."""
     require_roster_keeper(actor, entry.participation)
     person = entry.person
-    email, phone = email.strip().lower(), phone.strip()
-    errors: dict[str, str] = {}
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = _("Enter a valid e-mail address.")
-        else:
-            if Person.objects.filter(email=email).exclude(pk=person.pk).exists():
-                errors["email"] = _("Another person in the directory has this e-mail.")
-    if phone:
-        try:
-            phone = normalise_phone(phone)
-        except ValueError:
-            errors["phone"] = _("Enter a Vietnamese phone number, e.g. 0912345678.")
-        else:
-            if Person.objects.filter(phone=phone).exclude(pk=person.pk).exists():
-                errors["phone"] = _("Another person in the directory has this phone number.")
-    if not email and not phone:
-        errors["email"] = _("Give an e-mail address or a phone number.")
+    details, errors = _clean_details(
+        PersonDetails(full_name=person.full_name, email=email, phone=phone)
+    )
+    email, phone = details.email, details.phone
+    if not errors and email and Person.objects.filter(email=email).exclude(pk=person.pk).exists():
+        errors["email"] = _("Another person in the directory has this e-mail.")
+    if not errors and phone and Person.objects.filter(phone=phone).exclude(pk=person.pk).exists():
+        errors["phone"] = _("Another person in the directory has this phone number.")
     if errors:
         raise ValidationError(errors)
     before = {"email": person.email, "phone": person.phone}
