@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from attendance import certificate_views
 from directory import views as directory_views
 
 from .api import api
@@ -14,6 +15,9 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("", include("events.urls")),
     path("attendance/", include("attendance.urls")),
+    path("certificates/", certificate_views.my_certificates, name="my_certificates"),
+    path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
+    path("verify/<str:code>/", certificate_views.verify, name="verify_certificate"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -60,6 +60,25 @@ class Programme(models.Model):
     min_minutes_present = models.PositiveIntegerField(_("minimum minutes present"), default=0)
     require_on_time = models.BooleanField(_("on-time arrival required"), default=False)
     require_survey = models.BooleanField(_("survey answer required"), default=False)
+    # Until an organiser sets the rule, nobody completes and no certificate is issued.
+    completion_rule_set_at = models.DateTimeField(
+        _("completion rule set at"), null=True, blank=True, editable=False
+    )
+    # What the certificates say and show below the text.
+    signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
+    signer_title = models.CharField(
+        _("signer's title"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. KT. BỘ TRƯỞNG / THỨ TRƯỞNG"),
+    )
+    signing_place = models.CharField(
+        _("place of signing"), max_length=80, blank=True, help_text=_("e.g. Hà Nội")
+    )
+    stamp_image = models.ImageField(_("stamp image"), upload_to="programmes/stamps/", blank=True)
+    signature_image = models.ImageField(
+        _("signature image"), upload_to="programmes/signatures/", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -73,6 +92,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_completion_rule(self) -> bool:
+        return self.completion_rule_set_at is not None
 
 
 class Material(models.Model):

@@ -6,12 +6,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import AdministrativeUnit
 from directory.selectors import scope_for
 
 from .models import Material, Programme, ReformArea
+from .signals import programme_closed
 
 
 def _require_organiser_of(actor: AbstractBaseUser, unit: AdministrativeUnit) -> None:
@@ -101,3 +103,74 @@ def add_material(
     material.full_clean()
     material.save()
     return material
+
+
+@transaction.atomic
+def set_completion_rule(
+    *,
+    actor: AbstractBaseUser,
+    programme: Programme,
+    required_sessions: int | None,
+    min_minutes_present: int,
+    require_on_time: bool,
+    require_survey: bool,
+) -> Programme:
+    """Set or change what completing the programme takes; the next collation applies it."""
+    _require_organiser_of(actor, programme.unit)
+    if required_sessions is not None and required_sessions < 1:
+        raise ValidationError({"required_sessions": _("Require at least one session.")})
+    programme.required_sessions = required_sessions
+    programme.min_minutes_present = min_minutes_present
+    programme.require_on_time = require_on_time
+    programme.require_survey = require_survey
+    programme.completion_rule_set_at = timezone.now()
+    programme.save(
+        update_fields=[
+            "required_sessions",
+            "min_minutes_present",
+            "require_on_time",
+            "require_survey",
+            "completion_rule_set_at",
+            "updated_at",
+        ]
+    )
+    return programme
+
+
+CERTIFICATE_DESIGN_FIELDS = (
+    "issuing_body",
+    "signer_name",
+    "signer_title",
+    "signing_place",
+    "stamp_image",
+    "signature_image",
+)
+
+
+@transaction.atomic
+def set_certificate_design(
+    *, actor: AbstractBaseUser, programme: Programme, **values: object
+) -> Programme:
+    """What new certificates of the programme show; certificates already issued keep theirs."""
+    _require_organiser_of(actor, programme.unit)
+    unknown = set(values) - set(CERTIFICATE_DESIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"not certificate design fields: {sorted(unknown)}")
+    for name, value in values.items():
+        if value is not None:
+            setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def close_programme(*, actor: AbstractBaseUser, programme: Programme) -> Programme:
+    """Close a programme; its certificates are then collated (see `programme_closed`)."""
+    _require_organiser_of(actor, programme.unit)
+    if programme.status == Programme.Status.CLOSED:
+        return programme
+    programme.status = Programme.Status.CLOSED
+    programme.save(update_fields=["status", "updated_at"])
+    programme_closed.send(sender=Programme, programme=programme, actor=actor)
+    return programme

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from directory.services import sign_in_link
-from events.models import RosterEntry
+from events.models import Notice, RosterEntry
 from events.outbox.content import PersonalParts
 
 from ..tickets import ticket_for
@@ -14,8 +14,11 @@ def invitation_link(entry: RosterEntry) -> str:
     return sign_in_link(entry.person, reverse("attendance:invitation", args=[entry.session_id]))
 
 
-def personal_parts(entry: RosterEntry) -> PersonalParts:
-    """What an e-mail about a session carries for its attendee: their link and QR ticket."""
+def personal_parts(entry: RosterEntry, kind: str) -> PersonalParts:
+    """What an e-mail carries for its attendee: their one-time link (to the invitation, or
+    to their certificates once one is ready) and their QR ticket."""
+    if kind == Notice.Kind.CERTIFICATE:
+        return PersonalParts(link=sign_in_link(entry.person, reverse("my_certificates")), ticket="")
     return PersonalParts(
         link=invitation_link(entry), ticket=ticket_for(entry.pk, entry.ticket_version)
     )

@@ -204,7 +204,16 @@ if env.str("NOTICE_SMS_BACKEND", default=""):
         env.str("NOTICE_SMS_BACKEND"), env.str("NOTICE_SMS_BACKEND")
     )
 
+# Certificates: a collation or rendering untouched this long is taken as lost, and run again.
+CERTIFICATE_STALE_MINUTES = env.int("CERTIFICATE_STALE_MINUTES", default=10)
+# Public verification lookups per client address and minute.
+VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=20)
+
 CELERY_BEAT_SCHEDULE = {
+    "certificates-sweep": {
+        "task": "attendance.tasks.sweep_certificates",
+        "schedule": timedelta(minutes=1),
+    },
     "notices-tick": {
         "task": "events.tasks.tick",
         "schedule": timedelta(seconds=NOTICE_TICK_SECONDS),
@@ -220,7 +229,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fontTools reports every font subset at INFO: one per certificate batch.
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -28,6 +28,7 @@ class NoticeKind(models.TextChoices):
     UPDATE = "update", _("Session changed")
     CANCELLATION = "cancellation", _("Cancellation")
     SURVEY = "survey", _("Survey request")
+    CERTIFICATE = "certificate", _("Certificate ready")
 
 
 class ReminderRule(models.Model):

@@ -30,10 +30,10 @@ class PersonalParts:
 
 # Tickets and the attendee's page belong to the attendance app, which registers how to
 # make them when it loads; events never imports it.
-_personal_parts: Callable[[RosterEntry], PersonalParts] | None = None
+_personal_parts: Callable[[RosterEntry, str], PersonalParts] | None = None
 
 
-def provide_personal_parts(provider: Callable[[RosterEntry], PersonalParts]) -> None:
+def provide_personal_parts(provider: Callable[[RosterEntry, str], PersonalParts]) -> None:
     global _personal_parts
     _personal_parts = provider
 
@@ -93,8 +93,9 @@ def _subject(notice: Notice, session: Session) -> str:
         Notice.Kind.UPDATE: _("Changed: %(title)s, now at %(when)s"),
         Notice.Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
         Notice.Kind.SURVEY: _("How was the session? %(title)s"),
+        Notice.Kind.CERTIFICATE: _("Your certificate is ready: %(programme)s"),
     }
-    return subjects[notice.kind] % names
+    return subjects[notice.kind] % {**names, "programme": session.programme.title}
 
 
 def _change(notice: Notice) -> dict[str, object]:
@@ -114,7 +115,7 @@ def render(notice: Notice, *, roster_size: int | None = None) -> Message:
     parts = None
     if notice.entry_id is not None and _personal_parts is not None:
         notice.entry.person = notice.person  # already loaded with the notice
-        parts = _personal_parts(notice.entry)
+        parts = _personal_parts(notice.entry, notice.kind)
     address = recipient_address(notice)
     with translation.override(recipient_language(notice)):
         context = {

@@ -352,18 +352,43 @@ def send_soon() -> None:
 def queue_invitations(*, session_id: int, entry_ids: Iterable[int]) -> int:
     """Invite people just put on an upcoming session's roster, in the caller's transaction;
     nothing leaves before it commits. An entry already invited is not invited again."""
+    return _queue_for_entries(
+        RosterEntry.objects.filter(
+            session_id=session_id,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=timezone.now(),
+        ).exclude(source=RosterEntry.Source.WALK_IN),
+        entry_ids,
+        kind=Kind.INVITATION,
+        planned_for=F("added_at"),
+    )
+
+
+def queue_entry_notices(*, entry_ids: Iterable[int], kind: str, planned_for: datetime) -> int:
+    """A notice of `kind` to each person on these roster entries, in the caller's
+    transaction (a certificate ready, say); the same moment twice sends nothing twice."""
+    return _queue_for_entries(
+        RosterEntry.objects.all(), entry_ids, kind=kind, planned_for=planned_for
+    )
+
+
+def _queue_for_entries(
+    entries: QuerySet[RosterEntry],
+    entry_ids: Iterable[int],
+    *,
+    kind: str,
+    planned_for: datetime | F,
+) -> int:
     now = timezone.now()
     ids = list(entry_ids)
     added = 0
     for start in range(0, len(ids), 500):
-        entries = RosterEntry.objects.filter(
-            session_id=session_id,
-            pk__in=ids[start : start + 500],
-            session__status=Session.Status.SCHEDULED,
-            session__starts_at__gt=now,
-        ).exclude(source=RosterEntry.Source.WALK_IN)
         added += _insert_for_entries(
-            entries, kind=Kind.INVITATION, planned_for=F("added_at"), batch_id=None, now=now
+            entries.filter(pk__in=ids[start : start + 500]),
+            kind=kind,
+            planned_for=planned_for,
+            batch_id=None,
+            now=now,
         )
     if added:
         send_soon()

@@ -22,6 +22,7 @@ from ..models import (
     SessionPoint,
 )
 from ..selectors import Conflict, find_conflicts
+from ..signals import session_closed
 from .points import PointSelection, insert_participations, select_points
 from .reminders import send_soon
 from .rosters import invite_agency_here
@@ -236,6 +237,7 @@ def close_session(*, actor: AbstractBaseUser, session: Session) -> Session:
     session.closed_at, session.closed_by = timezone.now(), actor
     session.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
     _record(session, SessionChange.Kind.CLOSED, actor)
+    session_closed.send(sender=Session, session=session, actor=actor)
     return session
 
 

@@ -121,3 +121,90 @@ def move_start_into_past(session: Session, *, ago: timedelta, length: timedelta)
     Session.objects.filter(pk=session.pk).update(starts_at=starts, ends_at=starts + length)
     session.refresh_from_db()
     return session
+
+
+@dataclass
+class Course:
+    """Vĩnh Phúc's programme with two sessions held at Sông Lô and Tam Đảo, both over:
+    Mạnh and Dung attended both, Ánh the first and 35 minutes of the second, Anh neither,
+    Thắng (Tam Đảo) both, arriving late to the second."""
+
+    programme: object
+    first: Session
+    second: Session
+    rush: Rush
+    people: dict[str, Person]
+
+
+def attend(entry: RosterEntry, arrived, left=None) -> None:
+    from attendance.models import Attendance
+
+    Attendance.objects.create(
+        entry=entry,
+        session_id=entry.session_id,
+        participation_id=entry.participation_id,
+        checked_in_at=arrived,
+        checked_out_at=left,
+    )
+
+
+@pytest.fixture
+def course(rush, network) -> Course:
+    from training.services import set_completion_rule
+
+    first = move_start_into_past(rush.session, ago=timedelta(days=2), length=timedelta(hours=3))
+    programme = first.programme
+    programme.code = "cchc-vp-2021"
+    programme.signer_name = "Nguyễn Văn Khước"
+    programme.signer_title = "GIÁM ĐỐC"
+    programme.signing_place = "Vĩnh Phúc"
+    programme.save()
+    starts = timezone.now().replace(microsecond=0) - timedelta(hours=5)
+    second = vinh_phuc_session(
+        network,
+        rush.organiser,
+        programme=programme,
+        title="Tập huấn nghiệp vụ CCHC, buổi 2",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        selection=PointSelection(add=(rush.song_lo.point_id, rush.tam_dao.point_id)),
+        record_past=True,
+    ).session
+    second_song_lo = SessionPoint.objects.get(session=second, point_id=rush.song_lo.point_id)
+    second_tam_dao = SessionPoint.objects.get(session=second, point_id=rush.tam_dao.point_id)
+    manh, anh_t, anh, dung = rush.people
+    thang = rush.tam_dao_entry.person
+    add_to_roster(
+        actor=rush.coordinator, participation=second_song_lo, person_ids=[p.pk for p in rush.people]
+    )
+    add_to_roster(actor=rush.tam_dao_coordinator, participation=second_tam_dao, person_ids=[thang.pk])
+    entries = {
+        (entry.session_id, entry.person_id): entry
+        for entry in RosterEntry.objects.filter(session__in=[first, second])
+    }
+    for person in (manh, dung, thang, anh_t):
+        attend(entries[first.pk, person.pk], first.starts_at - timedelta(minutes=10))
+    for person in (manh, dung):
+        attend(entries[second.pk, person.pk], second.starts_at)
+    attend(
+        entries[second.pk, anh_t.pk],
+        second.starts_at + timedelta(minutes=5),
+        second.starts_at + timedelta(minutes=40),
+    )
+    attend(entries[second.pk, thang.pk], second.starts_at + timedelta(minutes=25))
+    set_completion_rule(
+        actor=rush.organiser,
+        programme=programme,
+        required_sessions=None,
+        min_minutes_present=60,
+        require_on_time=False,
+        require_survey=False,
+    )
+    programme.refresh_from_db()
+    return Course(
+        programme=programme,
+        first=first,
+        second=second,
+        rush=rush,
+        people={"manh": manh, "anh_t": anh_t, "anh": anh, "dung": dung, "thang": thang},
+    )
