@@ -282,7 +282,7 @@ def point_certificates_file(
     certificates = list(selectors.printable_for(point, programme_id))
     if not certificates:
         raise Http404
-    base = f"giay-chung-nhan-{slugify(certificates[0].programme.code)}-{slugify(point.name)}"
+    base = f"giay-chung-nhan-{slugify(certificates[0].programme.code)}-{file_slug(point.name)}"
     files = [(certificate, certificate.pdf.read()) for certificate in _opened(certificates)]
     if file_format == "pdf":
         response = HttpResponse(
@@ -293,11 +293,16 @@ def point_certificates_file(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate, data in files:
-            name = slugify(certificate.snapshot.get("full_name", "")) or str(certificate.pk)
+            name = file_slug(certificate.snapshot.get("full_name", "")) or str(certificate.pk)
             archive.writestr(f"{certificate.serial}-{name}.pdf", data)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{base}.zip"'
     return response
+
+
+def file_slug(text: str) -> str:
+    """A file name part without diacritics; slugify alone drops đ, which is no accent."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
 
 
 def _opened(certificates: list[Certificate]) -> list[Certificate]:
