@@ -177,7 +177,9 @@ def course(rush, network) -> Course:
     add_to_roster(
         actor=rush.coordinator, participation=second_song_lo, person_ids=[p.pk for p in rush.people]
     )
-    add_to_roster(actor=rush.tam_dao_coordinator, participation=second_tam_dao, person_ids=[thang.pk])
+    add_to_roster(
+        actor=rush.tam_dao_coordinator, participation=second_tam_dao, person_ids=[thang.pk]
+    )
     entries = {
         (entry.session_id, entry.person_id): entry
         for entry in RosterEntry.objects.filter(session__in=[first, second])
