@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from attendance.demo import load_demo_certificates
 from directory.demo import DEMO_PASSWORD, load_demo_directory
 from events.demo import load_demo_points, load_demo_sessions
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         directory = load_demo_directory()
         points = load_demo_points(directory)
         load_demo_sessions(directory, points)
+        load_demo_certificates(directory, points)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(points)} bridge points."))
         self.stdout.write(
             "\n".join(
@@ -24,6 +26,8 @@ class Command(BaseCommand):
                     "  songlo     coordinator of the Sông Lô district point",
                     f"  attendee   ask for a sign-in link at /accounts/link/ with "
                     f"{directory.attendee_email}; the worker prints the e-mail",
+                    "  certificates: the worker issues Sông Lô's for the 03/11/2021 session;",
+                    "  see Certificates (vinhphuc), My certificates (attendee), /verify/",
                 ]
             )
         )
