@@ -635,3 +635,36 @@ def test_progress_answers_as_json_for_the_bar(course, client):
     render_all()
     data = client.get(reverse("attendance:collation_progress", args=[course.programme.pk])).json()
     assert (data["active"], data["percent"]) == (False, 100)
+
+
+def test_the_programmes_stamp_and_signature_are_drawn_on_new_certificates(course, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def png(colour: str) -> SimpleUploadedFile:
+        buffer = io.BytesIO()
+        Image.new("RGBA", (120, 120), colour).save(buffer, format="PNG")
+        return SimpleUploadedFile(f"{colour}.png", buffer.getvalue(), content_type="image/png")
+
+    client.force_login(course.rush.organiser)
+    url = reverse("attendance:programme_certificates", args=[course.programme.pk])
+    answer = client.post(
+        url,
+        {
+            "action": "design",
+            "design-issuing_body": "Sở Nội vụ tỉnh Vĩnh Phúc",
+            "design-signing_place": "Vĩnh Yên",
+            "design-signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+            "design-signer_name": "Trần Văn Tâm",
+            "design-stamp_image": png("red"),
+            "design-signature_image": png("blue"),
+        },
+    )
+    assert answer.status_code == 302
+    collate(course)
+    render_all()
+
+    page = PdfReader(Certificate.objects.first().pdf.open("rb")).pages[0]
+    assert len(page.images) == 2
+    text = page.extract_text()
+    assert "PHÓ GIÁM ĐỐC" in text and "Trần Văn Tâm" in text and "Vĩnh Yên, ngày" in text
