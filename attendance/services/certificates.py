@@ -11,7 +11,7 @@ taking the locks, so two collations of one programme at once issue nobody twice.
 import base64
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -393,7 +393,7 @@ def revoke_certificate(
 # --- Rendering -----------------------------------------------------------------------------
 
 
-def dispatch_rendering(certificates: Iterable[Certificate] | object) -> int:
+def dispatch_rendering(certificates: QuerySet[Certificate]) -> int:
     """Hand unrendered certificates to workers in chunks, once the transaction commits."""
     from ..tasks import render_certificates
 
