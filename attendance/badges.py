@@ -27,12 +27,15 @@ def _pdf() -> FPDF:
     return pdf
 
 
-def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
-    """The code as filled squares: sharp at any print size, and no image to embed."""
-    matrix = qr_matrix(text)
+def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float, *, mask: int | None = None):
+    """The code as filled rectangles: sharp at any print size, and no image to embed. A run
+    of dark modules that repeats on the rows below is drawn once, as one taller rectangle."""
+    matrix = qr_matrix(text, mask=mask)
     cell = size / len(matrix)
     pdf.set_fill_color(0, 0, 0)
-    for row_index, row in enumerate(matrix):
+    open_runs: dict[tuple[int, int], int] = {}
+    for row_index, row in enumerate([*matrix, []]):
+        runs = set()
         column = 0
         while column < len(row):
             if not row[column]:
@@ -41,8 +44,15 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
             run = column
             while run < len(row) and row[run]:
                 run += 1
-            pdf.rect(x + column * cell, y + row_index * cell, (run - column) * cell, cell, "F")
+            runs.add((column, run))
             column = run
+        for (start, end), first_row in list(open_runs.items()):
+            if (start, end) not in runs:
+                height = (row_index - first_row) * cell
+                pdf.rect(x + start * cell, y + first_row * cell, (end - start) * cell, height, "F")
+                del open_runs[start, end]
+        for run in runs:
+            open_runs.setdefault(run, row_index)
 
 
 def badge_sheet(participation: SessionPoint, entries: list[RosterEntry]) -> bytes:

@@ -21,9 +21,14 @@ def qr_svg(text: str) -> str:
     return _ROOT_SIZE.sub('<svg class="qr-code" role="img" shape-rendering="crispEdges"', svg)
 
 
-def qr_matrix(text: str) -> list[list[bool]]:
-    """The code's modules with a quiet zone, for drawing as squares in a PDF."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+def qr_matrix(text: str, *, mask: int | None = None) -> list[list[bool]]:
+    """The code's modules with a quiet zone, for drawing as squares in a PDF.
+
+    Trying all eight masks for the best one is most of the cost of making a code; a batch
+    of printed certificates names one (any mask is valid, and readers handle them all)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=mask
+    )
     code.add_data(text)
     code.make(fit=True)
     return code.get_matrix()
