@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -426,20 +427,35 @@ def page_for(certificate: Certificate) -> CertificatePage:
 
 
 def render_certificates(ids: Sequence[int]) -> int:
-    """Render, store and fingerprint each certificate once; rows another worker holds, or
-    that are rendered already, are left alone. Then tell each attendee."""
+    """Render, store and fingerprint each certificate once, then tell each attendee.
+
+    Drawing takes seconds for a chunk, so it happens outside any transaction (SQLite has
+    one writer at a time); the short transaction after it keeps only rows still
+    unrendered, so a chunk two workers drew at once is stored once."""
+    certificates = list(
+        Certificate.objects.select_related("programme")
+        .filter(pk__in=list(ids), rendered_at=None)
+        .order_by("pk")
+    )
+    if not certificates:
+        return 0
+    files = dict(
+        zip(
+            (c.pk for c in certificates),
+            render_pages([page_for(certificate) for certificate in certificates]),
+            strict=True,
+        )
+    )
     with transaction.atomic():
-        certificates = list(
+        still = list(
             Certificate.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("programme")
-            .filter(pk__in=list(ids), rendered_at=None)
+            .filter(pk__in=list(files), rendered_at=None)
             .order_by("pk")
         )
-        if not certificates:
-            return 0
-        files = render_pages([page_for(certificate) for certificate in certificates])
         now = timezone.now()
-        for certificate, data in zip(certificates, files, strict=True):
+        for certificate in still:
+            data = files[certificate.pk]
             name = f"certificates/{certificate.programme.code}/{certificate.serial}.pdf"
             if default_storage.exists(name):
                 # Left by a worker that died before its commit: never served, never hashed.
@@ -447,23 +463,28 @@ def render_certificates(ids: Sequence[int]) -> int:
             certificate.pdf.name = default_storage.save(name, ContentFile(data))
             certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
             certificate.rendered_at = now
-        Certificate.objects.bulk_update(certificates, ["pdf", "pdf_sha256", "rendered_at"])
+        Certificate.objects.bulk_update(still, ["pdf", "pdf_sha256", "rendered_at"])
         queue_entry_notices(
-            entry_ids=[c.entry_id for c in certificates if c.entry_id],
+            entry_ids=[c.entry_id for c in still if c.entry_id],
             kind=Notice.Kind.CERTIFICATE,
             planned_for=now,
         )
-    return len(certificates)
+    return len(still)
 
 
 def sweep() -> dict[str, int]:
     """From beat: render what a lost task left, and run again collations a dead worker left."""
     from ..tasks import collate
 
-    stale = timezone.now() - timedelta(minutes=settings.CERTIFICATE_STALE_MINUTES)
-    rendering = dispatch_rendering(
-        Certificate.objects.filter(rendered_at=None, issued_at__lt=stale)
-    )
+    stale_minutes = settings.CERTIFICATE_STALE_MINUTES
+    stale = timezone.now() - timedelta(minutes=stale_minutes)
+    rendering = 0
+    # Once per stale period at most, so a backlog longer than that is not queued again
+    # every minute (a second task for a chunk finds it rendered and does nothing).
+    if cache.add("certificates:sweep-rendering", 1, stale_minutes * 60):
+        rendering = dispatch_rendering(
+            Certificate.objects.filter(rendered_at=None, issued_at__lt=stale)
+        )
     restarted = 0
     for collation_id in Collation.objects.filter(
         Q(status=Collation.Status.RUNNING) | Q(status=Collation.Status.QUEUED),

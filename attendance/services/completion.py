@@ -158,7 +158,11 @@ def record_completions(
         .values_list("person_id", *COMPLETION_FIELDS)
         .iterator(chunk_size=20000)
     }
-    changed = [c for c in completions if stored.get(c.person_id) != _values(c)]
+    # In person order, so two collations writing the same rows lock them in the same order.
+    changed = sorted(
+        (c for c in completions if stored.get(c.person_id) != _values(c)),
+        key=lambda c: c.person_id,
+    )
     with transaction.atomic():
         for start in range(0, len(changed), 5000):
             Completion.objects.bulk_create(
