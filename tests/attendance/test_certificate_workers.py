@@ -3,7 +3,7 @@
 Four collations run at once in four worker processes: the first programme's twice as a
 whole and once for one of its points, and a second programme's of the same issuing body,
 so the first programme's serial counter and the body's register counter are both fought
-over (PostgreSQL only: on SQLite one write lock serialises every worker anyway). A worker
+over (on SQLite one write lock serialises the workers' transactions anyway). A worker
 killed half-way through a collation leaves the chunks it committed and nothing of the one
 in flight; the sweep then runs the collation again on a new worker, which issues the rest
 once.
