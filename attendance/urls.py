@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import certificate_views, roster_views, views
+from . import certificate_views, dashboard_urls, report_urls, roster_views, survey_urls, views
 
 app_name = "attendance"
 urlpatterns = [
@@ -87,4 +87,7 @@ urlpatterns = [
         certificate_views.point_certificates_file,
         name="point_certificates_file",
     ),
+    *survey_urls.urlpatterns,
+    *report_urls.urlpatterns,
+    *dashboard_urls.urlpatterns,
 ]

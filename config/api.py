@@ -4,6 +4,9 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from attendance.api import router as attendance_router
+from attendance.dashboard_api import router as dashboard_router
+from attendance.report_api import router as report_router
+from attendance.survey_api import router as survey_router
 from directory.api import router as directory_router
 from events.api import router as events_router
 from training.api import router as training_router
@@ -20,6 +23,9 @@ api.add_router("/directory/", directory_router)
 api.add_router("/training/", training_router)
 api.add_router("/events/", events_router)
 api.add_router("/attendance/", attendance_router)
+api.add_router("/surveys/", survey_router)
+api.add_router("/reports/", report_router)
+api.add_router("/dashboard/", dashboard_router)
 
 
 @api.get("/health", auth=None, tags=["health"])
