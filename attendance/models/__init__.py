@@ -7,6 +7,7 @@ from .checkin import (
     attendance_status,
     minutes_present,
 )
+from .surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyReceipt, SurveyResponse
 
 __all__ = [
     "Attendance",
@@ -17,6 +18,11 @@ __all__ = [
     "Completion",
     "Method",
     "ScanAttempt",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyReceipt",
+    "SurveyResponse",
     "attendance_status",
     "minutes_present",
 ]
