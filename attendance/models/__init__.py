@@ -7,6 +7,7 @@ from .checkin import (
     attendance_status,
     minutes_present,
 )
+from .reports import ReportExport
 from .surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyReceipt, SurveyResponse
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Collation",
     "Completion",
     "Method",
+    "ReportExport",
     "ScanAttempt",
     "Survey",
     "SurveyAnswer",
