@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Certificate, Collation
+from .models import Certificate, Collation, Survey, SurveyQuestion, SurveyResponse
 
 
 @admin.register(Certificate)
@@ -30,4 +30,40 @@ class CollationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    """Questions are set on the survey page, which refuses changes once answers exist."""
+
+    list_display = ["title", "session", "is_anonymous", "opens_at", "closes_at"]
+    search_fields = ["title", "session__title"]
+    raw_id_fields = ["session", "created_by"]
+    inlines = [SurveyQuestionInline]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    """Read only: answers are given by attendees, never edited."""
+
+    list_display = ["survey", "participation", "submitted_at"]
+    list_filter = ["survey"]
+    raw_id_fields = ["survey", "person", "participation"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False

@@ -14,7 +14,7 @@ class CompletionRuleForm(BootstrapMixin, forms.ModelForm):
         help_texts = {
             "min_minutes_present": _("In each session that counts; 0 means arriving is enough."),
             "require_survey": _(
-                "Surveys come with the reports release; until then leave this off."
+                "A person who checked in at a session with a survey must have answered it."
             ),
         }
 

@@ -499,3 +499,23 @@ def reminder_plan(session: Session) -> tuple[str, list[PlannedLine]]:
         for position, (line, active) in enumerate(lines)
     ]
     return source, sorted(planned, key=lambda line: line.planned_for)
+
+
+def sessions_with_open_survey(person_id: int | None, session_ids: list[int]) -> set[int]:
+    """Of these sessions, those whose survey (attendance app, read by its relation name) is
+    open now and which the person checked in at without answering: one query in all."""
+    if person_id is None or not session_ids:
+        return set()
+    now = timezone.now()
+    return set(
+        Session.objects.filter(
+            pk__in=session_ids,
+            survey__opens_at__lte=now,
+            survey__closes_at__gt=now,
+            roster__person_id=person_id,
+            roster__removed_at=None,
+            roster__attendance__checked_in_at__isnull=False,
+        )
+        .exclude(survey__receipts__person_id=person_id)
+        .values_list("pk", flat=True)
+    )

@@ -319,11 +319,18 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     feed = None
     if request.method == "POST":
         feed = services.open_feed(actor=request.user, target=person)
-    context = {
-        "sessions": sessions[:50],
-        "past": selectors.sessions_for(request.user)
+    upcoming = list(sessions[:50])
+    past = list(
+        selectors.sessions_for(request.user)
         .filter(starts_at__lt=timezone.now() - timedelta(days=1))
-        .order_by("-starts_at")[:20],
+        .order_by("-starts_at")[:20]
+    )
+    context = {
+        "sessions": upcoming,
+        "past": past,
         "feed": feed,
+        "survey_due": selectors.sessions_with_open_survey(
+            scope.person_id, [session.pk for session in upcoming + past]
+        ),
     }
     return render(request, "events/my_sessions.html", context)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from events.models import BridgePoint, RosterEntry, Session
 from training.models import Programme
 
-from ..models import Completion, minutes_present
+from ..models import Completion, Survey, SurveyReceipt, minutes_present
 
 COMPLETION_FIELDS = (
     "completed",
@@ -37,12 +37,6 @@ def collation_refusal(programme: Programme) -> str:
         return _(
             "This programme has no completion rule yet. Set one (sessions, minutes, "
             "on-time arrival) before working out completion; nothing was issued."
-        )
-    if programme.require_survey:
-        return _(
-            "This programme requires the survey to be answered, and surveys are not yet "
-            "collected by DiemCau. Remove that condition to issue certificates; nothing was "
-            "issued."
         )
     return ""
 
@@ -70,6 +64,7 @@ class _Tally:
     entry_id: int | None = None
     point_id: int | None = None
     best: tuple[bool, datetime] | None = None
+    survey_missing: bool = False
 
 
 def _entries(programme: Programme, point: BridgePoint | None) -> object:
@@ -97,6 +92,21 @@ def _entries(programme: Programme, point: BridgePoint | None) -> object:
     )
 
 
+def _surveys(programme: Programme) -> tuple[set[int], set[tuple[int, int]]]:
+    """Sessions of the programme that have a survey, and who answered which (by receipt,
+    so anonymous surveys count too), read in two queries for the whole programme."""
+    with_survey = set(
+        Survey.objects.filter(session__programme=programme).values_list("session_id", flat=True)
+    )
+    answered = set(
+        SurveyReceipt.objects.filter(survey__session__programme=programme)
+        .order_by()
+        .values_list("survey__session_id", "person_id")
+        .iterator(chunk_size=20000)
+    )
+    return with_survey, answered
+
+
 def work_out(
     programme: Programme, *, point: BridgePoint | None = None, now: datetime | None = None
 ) -> list[Completion]:
@@ -105,6 +115,7 @@ def work_out(
     sessions = {session.pk: session for session in counted_sessions(programme)}
     required = sessions_required(programme, list(sessions.values()))
     minimum = programme.min_minutes_present
+    with_survey, answered = _surveys(programme) if programme.require_survey else (set(), set())
     tallies: dict[int, _Tally] = {}
     for entry_id, person_id, session_id, point_id, arrived, left in _entries(programme, point):
         session = sessions[session_id]
@@ -124,17 +135,23 @@ def work_out(
         if tally.best is None or key >= tally.best:
             tally.best, tally.entry_id, tally.point_id = key, entry_id, point_id
         tally.counted += int(counts)
+        if (
+            arrived is not None
+            and session_id in with_survey
+            and (session_id, person_id) not in answered
+        ):
+            tally.survey_missing = True
     return [
         Completion(
             programme=programme,
             person_id=person_id,
-            completed=required > 0 and tally.counted >= required,
+            completed=required > 0 and tally.counted >= required and not tally.survey_missing,
             sessions_counted=tally.counted,
             sessions_required=required,
             minutes_present=tally.minutes,
             minutes_required=minimum * required,
             late_sessions=tally.late,
-            survey_missing=False,
+            survey_missing=tally.survey_missing,
             entry_id=tally.entry_id,
             point_id=tally.point_id,
             computed_at=now,

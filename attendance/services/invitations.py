@@ -15,10 +15,14 @@ def invitation_link(entry: RosterEntry) -> str:
 
 
 def personal_parts(entry: RosterEntry, kind: str) -> PersonalParts:
-    """What an e-mail carries for its attendee: their one-time link (to the invitation, or
-    to their certificates once one is ready) and their QR ticket."""
+    """What an e-mail carries for its attendee: their one-time link (to the invitation, to
+    the survey form after the session, or to their certificates once one is ready) and
+    their QR ticket."""
     if kind == Notice.Kind.CERTIFICATE:
         return PersonalParts(link=sign_in_link(entry.person, reverse("my_certificates")), ticket="")
+    if kind == Notice.Kind.SURVEY:
+        survey_form = reverse("attendance:survey_answer", args=[entry.session_id])
+        return PersonalParts(link=sign_in_link(entry.person, survey_form), ticket="")
     return PersonalParts(
         link=invitation_link(entry), ticket=ticket_for(entry.pk, entry.ticket_version)
     )

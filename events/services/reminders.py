@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     DateTimeField,
     Exists,
@@ -313,6 +314,14 @@ def _plan_reminders(now: datetime, report: PlanReport) -> None:
         .order_by()
         .select_related("programme")
         .prefetch_related("reminder_rules", "programme__reminder_rules")
+        # Whether the attendance app set up a survey, read by its relation name.
+        .annotate(
+            has_survey=Case(
+                When(survey__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     )
     sessions = list(sessions)
     planned = set(
@@ -326,6 +335,8 @@ def _plan_reminders(now: datetime, report: PlanReport) -> None:
             key = (session.pk, line.kind, planned_for)
             if key in planned or not is_due(line, planned_for, session, now):
                 continue
+            if line.kind == Kind.SURVEY and not session.has_survey:
+                continue  # no survey, nothing to ask
             planned.add(key)
             batch = _plan_batch(session, kind=line.kind, planned_for=planned_for, now=now)
             if batch is not None:

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from attendance.models import Attendance
+from attendance.models import Attendance, Survey
 from events.models import Notice, NoticeBatch, ReminderRule
 from events.services import (
     PersonDetails,
@@ -180,6 +180,13 @@ def test_the_survey_request_goes_only_to_those_who_checked_in(upcoming):
         session=session,
         participation=entry.participation,
         checked_in_at=session.starts_at,
+    )
+    # Survey requests go out only for a session with a survey (tests/attendance/test_surveys.py).
+    Survey.objects.create(
+        session=session,
+        title="Khảo sát",
+        opens_at=session.ends_at,
+        closes_at=session.ends_at + timedelta(days=7),
     )
     survey = next(line for line in effective_plan(session) if line.kind == Kind.SURVEY)
     plan_due_notices(now=survey.planned_for(session) + timedelta(minutes=1))
