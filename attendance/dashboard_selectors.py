@@ -262,13 +262,22 @@ def session_dashboard(
         silent_from=silent_from,
         groups=ordered,
         totals=totals,
-        timeline=check_in_timeline(session, participations),
+        timeline=check_in_timeline(session, participations, now=now),
     )
 
 
-def check_in_timeline(session: Session, participations: QuerySet) -> list[Bucket]:
+def _bucket_start(moment: datetime) -> datetime:
+    return moment.replace(
+        minute=moment.minute - moment.minute % BUCKET_MINUTES, second=0, microsecond=0
+    )
+
+
+def check_in_timeline(
+    session: Session, participations: QuerySet, *, now: datetime | None = None
+) -> list[Bucket]:
     """Check-ins per five minutes, and the running total, from the first arrival to the
-    last. The database counts per minute; the buckets are summed here."""
+    last (to now while the session runs). The database counts per minute; the buckets are
+    summed here."""
     per_minute = (
         Attendance.objects.filter(
             session=session,
@@ -284,11 +293,13 @@ def check_in_timeline(session: Session, participations: QuerySet) -> list[Bucket
     step = timedelta(minutes=BUCKET_MINUTES)
     counts: dict[datetime, int] = {}
     for minute, n in per_minute:
-        start = minute.replace(minute=minute.minute - minute.minute % BUCKET_MINUTES)
+        start = _bucket_start(timezone.localtime(minute))
         counts[start] = counts.get(start, 0) + n
     if not counts:
         return []
     first, last = min(counts), max(counts)
+    if now is not None and not _is_over(session, now):
+        last = max(last, _bucket_start(timezone.localtime(now)))
     buckets: list[Bucket] = []
     cumulative = 0
     start = first

@@ -91,6 +91,12 @@
     return !state || point.state === state;
   }
 
+  function stateBadge(point, extra) {
+    return '<span class="badge dashboard-state-' + point.state + (extra ? " " + extra : "") + '">' +
+      escape(labels.states[point.state]) + "</span>";
+  }
+
+  // On a phone only the name and the count keep their own columns; the rest goes under the name.
   function rowHtml(point) {
     const flag = point.silent
       ? ' <span class="text-danger" role="img" aria-label="' + escape(labels.silent) + '" title="' +
@@ -100,17 +106,19 @@
       (point.silent ? ' data-silent class="table-danger"' : "") + ">" +
       '<td><a href="' + rosterUrl(point.participation_id) + '">' + escape(point.name) + "</a>" + flag +
       '<div class="small text-secondary">' + escape(point.unit) + "</div>" +
-      '<div class="small d-md-none">' + numbers.format(point.on_time) + " " + escape(labels.on_time) +
-      " · " + numbers.format(point.late) + " " + escape(labels.late) + "</div></td>" +
-      '<td><span class="badge dashboard-state-' + point.state + '">' +
-      escape(labels.states[point.state]) + "</span></td>" +
+      '<div class="small d-md-none">' + stateBadge(point, "d-sm-none") + " " +
+      numbers.format(point.on_time) + " " + escape(labels.on_time) + " · " +
+      numbers.format(point.late) + " " + escape(labels.late) +
+      '<span class="d-sm-none"> · ' + escape(labels.last_scan) + " " + time(point.last_scan) +
+      "</span></div></td>" +
+      '<td class="d-none d-sm-table-cell">' + stateBadge(point) + "</td>" +
       '<td class="text-nowrap"><span data-cell="checked_in">' + numbers.format(point.checked_in) +
       "</span> / " + numbers.format(point.invited) +
       '<div class="progress dashboard-row-bar" aria-hidden="true"><div class="progress-bar bg-success" style="width:' +
       point.percent + '%"></div></div></td>' +
       '<td class="d-none d-md-table-cell text-success">' + numbers.format(point.on_time) + "</td>" +
       '<td class="d-none d-md-table-cell text-warning-emphasis">' + numbers.format(point.late) + "</td>" +
-      '<td class="text-nowrap">' + time(point.last_scan) + "</td></tr>";
+      '<td class="d-none d-sm-table-cell text-nowrap">' + time(point.last_scan) + "</td></tr>";
   }
 
   function drawBody(details, group, points) {
@@ -120,11 +128,12 @@
       return;
     }
     body.innerHTML = '<div class="table-responsive"><table class="table table-sm table-hover mb-0 dashboard-table">' +
-      "<thead><tr><th>" + escape(labels.point) + "</th><th>" + escape(labels.state) + "</th><th>" +
-      escape(labels.checked_in) + '</th><th class="d-none d-md-table-cell">' + escape(labels.on_time_header) +
-      '</th><th class="d-none d-md-table-cell">' + escape(labels.late_header) + "</th><th>" +
-      escape(labels.last_scan) + "</th></tr></thead><tbody>" + points.map(rowHtml).join("") +
-      "</tbody></table></div>";
+      "<thead><tr><th>" + escape(labels.point) + '</th><th class="d-none d-sm-table-cell">' +
+      escape(labels.state) + "</th><th>" + escape(labels.checked_in) +
+      '</th><th class="d-none d-md-table-cell">' + escape(labels.on_time_header) +
+      '</th><th class="d-none d-md-table-cell">' + escape(labels.late_header) +
+      '</th><th class="d-none d-sm-table-cell">' + escape(labels.last_scan) +
+      "</th></tr></thead><tbody>" + points.map(rowHtml).join("") + "</tbody></table></div>";
   }
 
   function drawGroups() {
@@ -177,7 +186,7 @@
           { type: "bar", label: labels.per_interval, data: perInterval, yAxisID: "y",
             backgroundColor: "rgba(13, 110, 253, 0.55)" },
           { type: "line", label: labels.cumulative, data: cumulative, yAxisID: "y1",
-            borderColor: "#198754", backgroundColor: "#198754", tension: 0.2, pointRadius: 0 },
+            borderColor: "#198754", backgroundColor: "#198754", tension: 0.2, pointRadius: 2 },
         ],
       },
       options: {
@@ -185,8 +194,10 @@
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
         scales: {
-          y: { beginAtZero: true, position: "left", title: { display: true, text: labels.per_interval } },
-          y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false },
+          y: { beginAtZero: true, position: "left", ticks: { precision: 0 },
+            title: { display: true, text: labels.per_interval } },
+          y1: { beginAtZero: true, position: "right", ticks: { precision: 0 },
+            grid: { drawOnChartArea: false },
             title: { display: true, text: labels.cumulative } },
         },
         plugins: { legend: { position: "bottom" } },
