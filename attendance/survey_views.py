@@ -211,7 +211,7 @@ def survey_answer(request: HttpRequest, session_id: int) -> HttpResponse:
     """The attendee's form: one answer per person, only while the survey is open."""
     view = selectors.get_survey_for_attendee(request.user, session_id)
     survey = view.survey
-    form = AnswerForm(request.POST or None, questions=view.questions)
+    form = AnswerForm(request.POST if request.method == "POST" else None, questions=view.questions)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -285,6 +285,10 @@ def _clean_answers(
     return answers
 
 
+def has_answered(*, survey: Survey, person: Person) -> bool:
+    return SurveyReceipt.objects.filter(survey=survey, person=person).exists()
+
+
 @transaction.atomic
 def submit_survey_response(
     *,
@@ -298,7 +302,7 @@ def submit_survey_response(
     now = now or timezone.now()
     entry = attended_entry(survey=survey, person=person)
     require_open(survey=survey, now=now)
-    if SurveyReceipt.objects.filter(survey=survey, person=person).exists():
+    if has_answered(survey=survey, person=person):
         raise already_answered_error()
     rows = _clean_answers(list(survey.questions.all()), answers)
     try:
