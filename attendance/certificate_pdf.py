@@ -6,6 +6,8 @@ each, so the fonts are parsed and subset once per batch rather than once per cer
 """
 
 import io
+import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from .badges import draw_qr
 
@@ -169,16 +171,125 @@ def render_pages(pages: Sequence[CertificatePage]) -> list[bytes]:
     pdf = _document()
     for page in pages:
         _page(pdf, page)
-    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    titles = [f"Giấy chứng nhận {page.serial}" for page in pages]
+    return split_pages(bytes(pdf.output()), titles)
+
+
+_OBJECT = re.compile(rb"(\d+) 0 obj")
+_REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def split_pages(document: bytes, titles: Sequence[str]) -> list[bytes]:
+    """The pages of a document as fpdf2 writes it (plain objects and an xref table), each
+    as a file of its own that shares the fonts and images by copying their bytes.
+
+    pypdf's page-by-page copy parses and re-serialises every font and image for every
+    page, a third of a certificate's cost; here they are copied as they are, and only the
+    page tree, catalogue and document information are written anew."""
+    objects = _objects(document)
+    references = {number: _references(body) for number, body in objects.items()}
+    catalogue = next(n for n, body in objects.items() if b"/Type /Catalog" in _head(body))
+    tree = next(n for n, body in objects.items() if b"/Type /Pages" in _head(body))
+    kids = _KIDS.search(_head(objects[tree]))
+    page_numbers = [int(n) for n in _REFERENCE.findall(kids.group(1))]
+    if len(page_numbers) != len(titles):
+        raise ValueError(f"{len(page_numbers)} pages drawn for {len(titles)} certificates")
+    media_box = _MEDIA_BOX.search(_head(objects[tree])).group(0)
     files = []
-    for page, drawn in zip(pages, reader.pages, strict=True):
-        writer = PdfWriter()
-        writer.add_page(drawn)
-        writer.add_metadata({"/Title": f"Giấy chứng nhận {page.serial}", "/Creator": "DiemCau"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        files.append(buffer.getvalue())
+    for page, title in zip(page_numbers, titles, strict=True):
+        needed = _reachable(page, references, skip={tree, catalogue})
+        info = max(objects) + 1
+        written = {
+            catalogue: b"<< /Pages %d 0 R /Type /Catalog >>" % tree,
+            tree: b"<< /Count 1 /Kids [%d 0 R] %s /Type /Pages >>" % (page, media_box),
+            info: b"<< /Creator (DiemCau) /Title %s >>" % _pdf_text(title),
+        }
+        out = bytearray(document[: document.index(b"\n", document.index(b"\n") + 1) + 1])
+        offsets = {}
+        for number in sorted(needed | written.keys()):
+            offsets[number] = len(out)
+            if number in written:
+                out += b"%d 0 obj\n%s\nendobj\n" % (number, written[number])
+            else:
+                out += objects[number]
+        xref = len(out)
+        out += b"xref\n0 1\n0000000000 65535 f \n"
+        for first, numbers in _runs(sorted(offsets)):
+            out += b"%d %d\n" % (first, len(numbers))
+            out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in numbers)
+        out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            info + 1,
+            catalogue,
+            info,
+            xref,
+        )
+        files.append(bytes(out))
     return files
+
+
+_KIDS = re.compile(rb"/Kids \[([^\]]*)\]")
+_MEDIA_BOX = re.compile(rb"/MediaBox \[[^\]]*\]")
+
+
+def _objects(document: bytes) -> dict[int, bytes]:
+    """Each object's bytes, from "N 0 obj" to its "endobj", by the file's xref table."""
+    start = int(document[document.rindex(b"startxref") + 9 :].split()[0])
+    lines = iter(document[start : document.index(b"trailer", start)].splitlines())
+    if next(lines).strip() != b"xref":
+        raise ValueError("not a plain xref table")
+    offsets = {}
+    for header in lines:
+        first, count = (int(part) for part in header.split())
+        for number in range(first, first + count):
+            entry = next(lines)
+            if entry[17:18] == b"n":
+                offsets[number] = int(entry[:10])
+    bounds = [*sorted(offsets.values()), start]
+    ends = dict(itertools.pairwise(bounds))
+    objects = {}
+    for number, offset in offsets.items():
+        body = document[offset : ends[offset]]
+        end = body.rindex(b"endobj") + len(b"endobj")
+        if int(_OBJECT.match(body).group(1)) != number:
+            raise ValueError(f"object {number} is not where the xref says")
+        objects[number] = body[:end] + b"\n"
+    return objects
+
+
+def _head(body: bytes) -> bytes:
+    """An object's dictionary: a stream's binary data can look like a reference."""
+    stream = body.find(b"stream")
+    return body if stream < 0 else body[:stream]
+
+
+def _references(body: bytes) -> set[int]:
+    return {int(number) for number in _REFERENCE.findall(_head(body).split(b"obj", 1)[1])}
+
+
+def _reachable(start: int, references: dict[int, set[int]], skip: set[int]) -> set[int]:
+    seen, todo = set(), [start]
+    while todo:
+        number = todo.pop()
+        if number in seen or number in skip:
+            continue
+        seen.add(number)
+        todo.extend(references.get(number, ()))
+    return seen
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
+    runs: list[tuple[int, list[int]]] = []
+    for number in numbers:
+        if runs and runs[-1][1][-1] == number - 1:
+            runs[-1][1].append(number)
+        else:
+            runs.append((number, [number]))
+    return runs
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string in UTF-16 with its byte-order mark, for the Vietnamese title."""
+    return b"<" + (b"\xfe\xff" + text.encode("utf-16-be")).hex().upper().encode() + b">"
 
 
 def empty_page() -> bytes:
