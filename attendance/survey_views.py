@@ -54,6 +54,9 @@ def survey_setup(request: HttpRequest, session_id: int) -> HttpResponse:
         questions = QuestionFormSet(request.POST, prefix="questions")
         if form.is_valid() and questions.is_valid():
             specs = [spec for row in questions for spec in [row.spec()] if spec is not None]
+            if answered:
+                # The question rows are shown disabled, so the browser sends none of them.
+                specs = _specs_of(survey)
             try:
                 services.set_up_survey(
                     actor=request.user, session=session, questions=specs, **form.cleaned_data

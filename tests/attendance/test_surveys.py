@@ -624,3 +624,31 @@ def test_without_the_requirement_the_survey_does_not_count(course, survey):
 
     assert completions[course.people["dung"].pk].completed
     assert not any(c.survey_missing for c in completions.values())
+
+
+def test_the_setup_page_moves_the_close_of_an_answered_survey(client, course, survey):
+    services.submit_survey_response(
+        person=course.people["manh"], survey=survey, answers=answers_for(survey)
+    )
+    client.force_login(course.rush.organiser)
+    url = reverse("attendance:survey_setup", args=[course.first.pk])
+    assert "câu hỏi và chế độ ẩn danh được giữ nguyên" in client.get(url).content.decode()
+    opens = timezone.localtime(survey.opens_at)
+
+    # the disabled question rows are not sent
+    response = client.post(
+        url,
+        {
+            "title": survey.title,
+            "is_anonymous": "on",
+            "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (opens + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.closes_at == survey.opens_at + timedelta(days=10)
+    assert survey.questions.count() == 6
