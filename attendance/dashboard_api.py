@@ -88,5 +88,4 @@ def session_dashboard(request: HttpRequest, session_id: int) -> dict:
     still silent ten minutes before the start; grouped by province, with check-ins per
     five minutes. Organisers only (403); a session outside their scope answers 404."""
     session = selectors.get_dashboard_session(request.user, session_id)
-    participations = selectors.dashboard_participations(request.user, session)
-    return dashboard_data(selectors.session_dashboard(session, participations))
+    return dashboard_data(selectors.dashboard_for(request.user, session))

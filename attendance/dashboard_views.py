@@ -40,8 +40,7 @@ def session_dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     """Every bridge point of a session in the organiser's scope, live: the page draws the
     first figures from the same data the JSON API then refreshes."""
     session = selectors.get_dashboard_session(request.user, session_id)
-    participations = selectors.dashboard_participations(request.user, session)
-    dashboard = selectors.session_dashboard(session, participations)
+    dashboard = selectors.dashboard_for(request.user, session)
     initial = DashboardOut.model_validate(dashboard_data(dashboard)).model_dump(mode="json")
     context = {
         "session": session,

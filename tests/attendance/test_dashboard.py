@@ -12,8 +12,7 @@ from django.utils import timezone
 from attendance.dashboard_selectors import (
     CENTRAL_GROUP,
     PointState,
-    dashboard_participations,
-    session_dashboard,
+    dashboard_for,
 )
 from directory.models import AdministrativeUnit
 from events.models import Session, SessionPoint
@@ -25,7 +24,7 @@ from .conftest import attend, attendee_of
 
 
 def board(user, session, now=None):
-    return session_dashboard(session, dashboard_participations(user, session), now=now)
+    return dashboard_for(user, session, now=now)
 
 
 def point_of(dashboard, participation):
