@@ -408,3 +408,20 @@ def test_the_page_shows_the_groups_filters_and_chart(client, network, ministry_o
     assert 'id="timeline-chart"' in html
     assert 'id="dashboard-data"' in html
     assert AdministrativeUnit.objects.filter(level="nation").count() == 1
+
+
+def test_during_the_session_the_timeline_runs_to_now(rush):
+    # given one arrival ten minutes before the start
+    starts = rush.session.starts_at
+    attend(rush.entries[0], starts - timedelta(minutes=10))
+    now = starts + timedelta(minutes=12)
+
+    # when the organiser looks twelve minutes into the session
+    timeline = board(rush.organiser, rush.session, now=now).timeline
+
+    # then the chart reaches the current five minutes, the later ones empty
+    local_now = timezone.localtime(now)
+    assert timeline[-1].starts_at <= local_now < timeline[-1].starts_at + timedelta(minutes=5)
+    assert sum(bucket.count for bucket in timeline) == 1
+    assert timeline[0].count == 1
+    assert {bucket.cumulative for bucket in timeline} == {1}
