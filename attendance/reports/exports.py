@@ -118,7 +118,7 @@ def points_report(filters: ReportFilters) -> Report:
         [
             _("Bridge point"),
             _("Administrative unit"),
-            _("Sessions"),
+            _("Number of sessions"),
             _("Invited"),
             _("Checked in"),
             _("On time"),
