@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["national_session", "checkin", "reminders", "certificates"]
+BENCHMARKS = ["national_session", "checkin", "reminders", "certificates", "reports"]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 

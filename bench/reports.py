@@ -1,0 +1,202 @@
+"""Reports over a national session: the coverage roll-up and the national roster export.
+
+The data is one session, held yesterday, at all 3,356 bridge points (today's tree: 34
+provinces and 3,321 communes, `bench.national_session.build_network`), with 300,000 people
+on its rosters (`bench.data`: one specialised agency at each point's unit, so 34 at the
+provinces and 3,321 at the communes, about 90 people each), every one of them checked in
+between 20 minutes before the start and 10 minutes after it.
+
+coverage_rollup_seconds: `attendance.reports.coverage` for the nation as a national
+organiser sees it: the nation's own figure (ministries), then per level (34 provinces,
+3,321 communes) whether a person of an agency located at the unit checked in, and the same
+for each of the 34 provinces (the chart's rows). The run fails unless it finds 34/34 and
+3,321/3,321. The baseline is the plainest honest scan of the same rows: `SELECT count(*)`
+of the session's check-ins joined to their roster entries and people (the joins the
+roll-up needs at the least, without the agencies, the units or any grouping); ratio =
+baseline / value (1 would mean the roll-up costs no more than counting the check-ins).
+Filters are resolved once beforehand; each side runs COVERAGE_REPEATS times, alternating,
+after one warm-up each; figures use the median.
+
+roster_export_seconds: the XLSX export of the session's national roster (300,000 rows:
+point, province, agency, name, position, check-in time, status) by the export code the
+worker runs (`build_report("roster", ...)` then `write_xlsx`, which reads the rows from the
+database in chunks and writes them with openpyxl's write-only mode), into memory. The
+baseline writes the same 300,000 rows, read into a Python list beforehand (untimed), with
+openpyxl's write-only mode and nothing else (no title, no bold header, no widths); ratio =
+baseline / value (1 would mean reading the rows from the database and shaping them cost
+nothing beside writing the file). EXPORT_REPEATS rounds, alternating; the median.
+"""
+
+import io
+import statistics
+import time
+from contextlib import suppress
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from openpyxl import Workbook
+
+from attendance.models import Attendance
+from attendance.reports import build_report, coverage, resolve_filters, roster_rows, write_xlsx
+from bench import Figure
+from bench.data import POINTS, ROSTER_SIZE, add_people, add_roster, execute, table
+from bench.national_session import build_network
+from directory.models import Person
+from events.models import BridgePoint, RosterEntry, Session
+from events.services.points import insert_participations
+
+COVERAGE_REPEATS = 7
+EXPORT_REPEATS = 3
+AIM_ROLLUP_SECONDS = 1.0
+
+
+def add_attendance(session: Session) -> None:
+    """Everyone on the roster checked in, from 20 minutes before the start to 10 after."""
+    execute(
+        f"""
+        INSERT INTO {table(Attendance)} (entry_id, session_id, participation_id,
+                                          checked_in_at, check_in_method, updated_at)
+        SELECT re.id, re.session_id, re.participation_id,
+               %s + make_interval(secs => re.id %% 1800 - 1200), 'scan', now()
+        FROM {table(RosterEntry)} re WHERE re.session_id = %s ORDER BY re.id
+        """,
+        (session.starts_at, session.pk),
+    )
+
+
+def build_session() -> tuple[object, Session]:
+    began = time.perf_counter()
+    organiser, programme, host = build_network()
+    day = timezone.localdate() - timedelta(days=1)
+    starts = timezone.make_aware(datetime.combine(day, clock(8, 0)))
+    session = Session.objects.create(
+        programme=programme,
+        title="Hội nghị tập huấn toàn quốc (báo cáo)",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        host_point=host,
+        created_by=organiser,
+    )
+    points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
+    add_people(session.pk, points)
+    add_roster(session.pk)
+    add_attendance(session)
+    execute("VACUUM (ANALYZE)")
+    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
+        execute("CHECKPOINT")
+    counts = (
+        session.participations.count(),
+        RosterEntry.objects.filter(session=session).count(),
+        Attendance.objects.filter(session=session, checked_in_at__isnull=False).count(),
+    )
+    print(
+        f"data: {counts[0]:,} points in the session, {counts[1]:,} people on its roster, "
+        f"{counts[2]:,} checked in; built in {time.perf_counter() - began:.1f} s",
+        flush=True,
+    )
+    if counts != (POINTS, ROSTER_SIZE, ROSTER_SIZE):
+        raise RuntimeError(f"unexpected data: {counts}")
+    return organiser, session
+
+
+def count_check_ins(session: Session) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT count(*) FROM {table(Attendance)} a
+            JOIN {table(RosterEntry)} re ON re.id = a.entry_id
+            JOIN {table(Person)} p ON p.id = re.person_id
+            WHERE a.session_id = %s AND a.checked_in_at IS NOT NULL
+            """,
+            (session.pk,),
+        )
+        return cursor.fetchone()[0]
+
+
+def timed(function: object) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = function()
+    return time.perf_counter() - began, result
+
+
+def measure_rollup(filters: object, session: Session) -> tuple[float, float]:
+    report = coverage(filters)  # warm-up
+    count_check_ins(session)
+    parts = [(p.level, p.own, p.took_part, p.total) for p in report.summary.parts]
+    expected = [("nation", True, 0, 0), ("province", False, 34, 34), ("commune", False, 3321, 3321)]
+    if parts != expected or len(report.children) != 34:
+        raise RuntimeError(f"unexpected coverage: {parts}, {len(report.children)} provinces")
+    if any(row.took_part != row.total for row in report.children):
+        raise RuntimeError("a province is not fully covered")
+    print(f"  coverage: {report.sentence}", flush=True)
+    rollups, baselines = [], []
+    for _round in range(COVERAGE_REPEATS):
+        seconds, _report = timed(lambda: coverage(filters))
+        rollups.append(seconds)
+        seconds, counted = timed(lambda: count_check_ins(session))
+        baselines.append(seconds)
+        if counted != ROSTER_SIZE:
+            raise RuntimeError(f"baseline counted {counted:,}")
+    print(
+        "  roll-up  " + " ".join(f"{s * 1000:.0f}" for s in rollups) + " ms; "
+        "count(*) " + " ".join(f"{s * 1000:.0f}" for s in baselines) + " ms",
+        flush=True,
+    )
+    return statistics.median(rollups), statistics.median(baselines)
+
+
+def export_roster(filters: object) -> tuple[int, int]:
+    output = io.BytesIO()
+    written: list[int] = []
+    write_xlsx(build_report("roster", filters), output, written.append)
+    return written[-1], len(output.getvalue())
+
+
+def write_plain(rows: list[list[object]]) -> int:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Roster")
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    book.save(output)
+    return len(output.getvalue())
+
+
+def measure_export(filters: object) -> tuple[float, float]:
+    rows = list(roster_rows(filters))
+    if len(rows) != ROSTER_SIZE:
+        raise RuntimeError(f"the roster has {len(rows):,} rows")
+    exports, baselines = [], []
+    for round_ in range(1, EXPORT_REPEATS + 1):
+        seconds, (written, size) = timed(lambda: export_roster(filters))
+        if written != ROSTER_SIZE:
+            raise RuntimeError(f"the export wrote {written:,} rows")
+        exports.append(seconds)
+        baseline, plain_size = timed(lambda: write_plain(rows))
+        baselines.append(baseline)
+        print(
+            f"  round {round_}: export {seconds:6.2f} s ({size / 2**20:.1f} MiB); "
+            f"openpyxl alone {baseline:6.2f} s ({plain_size / 2**20:.1f} MiB)",
+            flush=True,
+        )
+    return statistics.median(exports), statistics.median(baselines)
+
+
+def run() -> list[Figure]:
+    organiser, session = build_session()
+    filters = resolve_filters(organiser, {"session": session.pk})
+    print(f"coverage roll-up, {COVERAGE_REPEATS} rounds:", flush=True)
+    rollup, count = measure_rollup(filters, session)
+    print(f"national roster export, {EXPORT_REPEATS} rounds:", flush=True)
+    export, plain = measure_export(filters)
+    print(
+        f"aim: roll-up {rollup * 1000:.0f} ms (< {AIM_ROLLUP_SECONDS * 1000:.0f} ms) "
+        f"{'met' if rollup < AIM_ROLLUP_SECONDS else 'MISSED'}",
+        flush=True,
+    )
+    return [
+        Figure("coverage_rollup_seconds", rollup, "s", count, count / rollup),
+        Figure("roster_export_seconds", export, "s", plain, plain / export),
+    ]
