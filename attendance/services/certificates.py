@@ -27,7 +27,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Person
 from directory.selectors import scope_for
 from events.models import BridgePoint, Notice, Session
 from events.services.reminders import queue_entry_notices
@@ -35,6 +34,7 @@ from training.models import Programme
 
 from ..certificate_pdf import CertificatePage, render_pages
 from ..models import Certificate, CertificateCounter, Collation, Completion
+from .bulk import insert_rows
 from .completion import collation_refusal, record_completions, work_out
 
 ISSUE_CHUNK = 2000
@@ -151,30 +151,6 @@ class _Grant:
     minutes: int
 
 
-def _grants(programme: Programme, completions: Sequence[Completion]) -> list[_Grant]:
-    people = {
-        pk: (name, agency)
-        for pk, name, agency in Person.objects.filter(pk__in=[c.person_id for c in completions])
-        .order_by()
-        .values_list("pk", "full_name", "agency__name")
-    }
-    point_ids = {c.point_id for c in completions if c.point_id}
-    points = dict(BridgePoint.objects.filter(pk__in=point_ids).values_list("pk", "name"))
-    return [
-        _Grant(
-            person_id=c.person_id,
-            entry_id=c.entry_id,
-            point_id=c.point_id,
-            full_name=people[c.person_id][0],
-            agency=people[c.person_id][1] or "",
-            point=points.get(c.point_id, ""),
-            sessions=c.sessions_counted,
-            minutes=c.minutes_present,
-        )
-        for c in completions
-    ]
-
-
 def _issue(
     programme: Programme,
     grants: Sequence[_Grant],
@@ -185,9 +161,9 @@ def _issue(
     base: dict[str, object],
     replacing: Certificate | None = None,
     reason: str = "",
-) -> list[Certificate]:
+) -> int:
     """Issue in one transaction; the caller holds it. Skips people already holding a
-    certificate of the programme, unless this replaces one."""
+    certificate of the programme, unless this replaces one. Returns how many were issued."""
     serials = _lock_counter(serial_key(programme))
     year = timezone.localtime(now).year
     registers = _lock_counter(register_key(programme, year))
@@ -199,26 +175,27 @@ def _issue(
         )
         grants = [g for g in grants if g.person_id not in holders]
     if not grants:
-        return []
+        return 0
     first_serial = _advance(serials, len(grants))
     first_register = _advance(registers, len(grants))
     version = replacing.version + 1 if replacing else 1
-    certificates = []
+    prefix = programme.code.upper()
+    rows = []
     for offset, grant in enumerate(grants):
-        serial = f"{programme.code.upper()}-{first_serial + offset:06d}"
+        serial = f"{prefix}-{first_serial + offset:06d}"
         register = f"{first_register + offset}/{year}"
-        certificates.append(
-            Certificate(
-                programme=programme,
-                person_id=grant.person_id,
-                version=version,
-                replaces=replacing,
-                serial=serial,
-                register_key=registers.key,
-                register_year=year,
-                register_number=first_register + offset,
-                code=new_code(),
-                snapshot={
+        rows.append(
+            {
+                "programme_id": programme.pk,
+                "person_id": grant.person_id,
+                "version": version,
+                "replaces_id": replacing.pk if replacing else None,
+                "serial": serial,
+                "register_key": registers.key,
+                "register_year": year,
+                "register_number": first_register + offset,
+                "code": new_code(),
+                "snapshot": {
                     **base,
                     "full_name": grant.full_name,
                     "agency": grant.agency,
@@ -229,15 +206,15 @@ def _issue(
                     "register": register,
                     "version": version,
                 },
-                entry_id=grant.entry_id,
-                point_id=grant.point_id,
-                collation=collation,
-                issued_at=now,
-                issued_by=actor,
-                correction_reason=reason,
-            )
+                "entry_id": grant.entry_id,
+                "point_id": grant.point_id,
+                "collation_id": collation.pk if collation else None,
+                "issued_at": now,
+                "issued_by_id": actor.pk if actor else None,
+                "correction_reason": reason,
+            }
         )
-    return Certificate.objects.bulk_create(certificates)
+    return insert_rows(Certificate, rows)
 
 
 def run_collation(collation_id: int) -> Collation | None:
@@ -270,16 +247,13 @@ def run_collation(collation_id: int) -> Collation | None:
             now = timezone.now()
             base = _snapshot_base(programme, timezone.localdate(now).isoformat())
             with transaction.atomic():
-                grants = _grants(programme, due[start : start + ISSUE_CHUNK])
-                issued += len(
-                    _issue(
-                        programme,
-                        grants,
-                        actor=collation.requested_by,
-                        collation=collation,
-                        now=now,
-                        base=base,
-                    )
+                issued += _issue(
+                    programme,
+                    due[start : start + ISSUE_CHUNK],
+                    actor=collation.requested_by,
+                    collation=collation,
+                    now=now,
+                    base=base,
                 )
             _update(collation, issued=issued)
         _update(collation, stage=Collation.Stage.RENDERING)
@@ -302,18 +276,40 @@ def _update(collation: Collation, **values: object) -> None:
     collation.save(update_fields=[*values, "updated_at"])
 
 
-def _due(programme: Programme, point: BridgePoint | None) -> list[Completion]:
-    """Completed people without a certificate of the programme, in name order."""
+def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
+    """Completed people without a certificate of the programme, in name order, with what
+    their certificates will state: one read for the whole run."""
     completions = Completion.objects.filter(programme=programme, completed=True).exclude(
         person__certificates__programme=programme
     )
     if point is not None:
         completions = completions.filter(point=point)
-    return list(
-        completions.order_by("person__sort_name", "person_id").only(
-            "person_id", "entry_id", "point_id", "sessions_counted", "minutes_present"
+    return [
+        _Grant(
+            person_id=person_id,
+            entry_id=entry_id,
+            point_id=point_id,
+            full_name=full_name,
+            agency=agency or "",
+            point=point_name or "",
+            sessions=sessions,
+            minutes=minutes,
         )
-    )
+        for person_id, entry_id, point_id, full_name, agency, point_name, sessions, minutes in (
+            completions.order_by("person__sort_name", "person_id")
+            .values_list(
+                "person_id",
+                "entry_id",
+                "point_id",
+                "person__full_name",
+                "person__agency__name",
+                "point__name",
+                "sessions_counted",
+                "minutes_present",
+            )
+            .iterator(chunk_size=20000)
+        )
+    ]
 
 
 # --- Corrections and revocations ---------------------------------------------------------
@@ -358,7 +354,7 @@ def reissue_certificate(
     if certificate.status == Certificate.Status.VALID:
         certificate.status = Certificate.Status.SUPERSEDED
         certificate.save(update_fields=["status"])
-    (new,) = _issue(
+    _issue(
         programme,
         [grant],
         actor=actor,
@@ -368,6 +364,7 @@ def reissue_certificate(
         replacing=certificate,
         reason=reason.strip(),
     )
+    new = Certificate.objects.get(replaces=certificate)
     dispatch_rendering(Certificate.objects.filter(pk=new.pk))
     return new
 

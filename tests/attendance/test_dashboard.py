@@ -1,6 +1,8 @@
 """The live session dashboard: every point's state and counts in the organiser's scope,
 grouped by province, the points still silent before the start, check-ins over time."""
 
+import gzip
+import json
 from datetime import timedelta
 
 import pytest
@@ -425,3 +427,13 @@ def test_during_the_session_the_timeline_runs_to_now(rush):
     assert sum(bucket.count for bucket in timeline) == 1
     assert timeline[0].count == 1
     assert {bucket.cumulative for bucket in timeline} == {1}
+
+
+def test_the_api_answer_is_compressed_for_browsers_that_accept_it(client, rush):
+    client.force_login(rush.organiser)
+
+    answer = client.get(api_url(rush.session), HTTP_ACCEPT_ENCODING="gzip, deflate")
+
+    assert answer.status_code == 200
+    assert answer["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(answer.content))["session_id"] == rush.session.pk
