@@ -17,6 +17,7 @@ from events.models import BridgePoint, RosterEntry, Session
 from training.models import Programme
 
 from ..models import Completion, Survey, SurveyReceipt, minutes_present
+from .bulk import upsert_rows
 
 COMPLETION_FIELDS = (
     "completed",
@@ -160,6 +161,9 @@ def work_out(
     ]
 
 
+STORED_FIELDS = ("programme_id", "person_id", *COMPLETION_FIELDS, "computed_at")
+
+
 def _values(completion: Completion) -> tuple[object, ...]:
     return tuple(getattr(completion, name) for name in COMPLETION_FIELDS)
 
@@ -181,13 +185,12 @@ def record_completions(
         key=lambda c: c.person_id,
     )
     with transaction.atomic():
-        for start in range(0, len(changed), 5000):
-            Completion.objects.bulk_create(
-                changed[start : start + 5000],
-                update_conflicts=True,
-                unique_fields=["programme", "person"],
-                update_fields=[*(name for name in COMPLETION_FIELDS), "computed_at"],
-            )
+        upsert_rows(
+            Completion,
+            [{name: getattr(c, name) for name in STORED_FIELDS} for c in changed],
+            unique_fields=["programme", "person"],
+            update_fields=[*COMPLETION_FIELDS, "computed_at"],
+        )
         if point is None:
             # People taken off every roster of the programme no longer have a completion.
             gone = stored.keys() - {c.person_id for c in completions}

@@ -1,11 +1,13 @@
 """Many rows at once: COPY on PostgreSQL stores exactly what bulk_create would."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from attendance.models import Certificate
+from attendance.models import Certificate, Completion
 from attendance.services import bulk
 from tests import factories
 
@@ -82,3 +84,52 @@ def test_a_bad_row_rolls_back_the_whole_copy(monkeypatch):
         bulk.insert_rows(Certificate, batch)
 
     assert not Certificate.objects.filter(programme=programme).exists()
+
+
+@pytest.mark.parametrize("copy_from_rows", [1, 10**9], ids=["copy", "bulk_create"])
+def test_upsert_adds_new_rows_and_updates_only_the_named_fields_of_existing_ones(
+    monkeypatch, copy_from_rows
+):
+    # given a programme where Mạnh's completion is stored and Dung has none
+    monkeypatch.setattr(bulk, "COPY_FROM_ROWS", copy_from_rows)
+    programme = factories.ProgrammeFactory()
+    manh, dung = factories.PersonFactory(), factories.PersonFactory()
+    earlier = NOW - timedelta(days=1)
+
+    def completion(person, *, completed: bool, minutes: int, at) -> dict[str, object]:
+        return {
+            "programme_id": programme.pk,
+            "person_id": person.pk,
+            "completed": completed,
+            "sessions_counted": int(completed),
+            "sessions_required": 1,
+            "minutes_present": minutes,
+            "minutes_required": 60,
+            "computed_at": at,
+        }
+
+    bulk.upsert_rows(
+        Completion,
+        [completion(manh, completed=False, minutes=35, at=earlier)],
+        unique_fields=["programme", "person"],
+        update_fields=["completed", "minutes_present"],
+    )
+
+    # when both are written, Mạnh's update naming only two fields
+    written = bulk.upsert_rows(
+        Completion,
+        [
+            completion(manh, completed=True, minutes=90, at=NOW),
+            completion(dung, completed=True, minutes=120, at=NOW),
+        ],
+        unique_fields=["programme", "person"],
+        update_fields=["completed", "minutes_present"],
+    )
+
+    # then there is one row each; Mạnh's named fields changed and the others did not
+    assert written == 2
+    stored = {c.person_id: c for c in Completion.objects.filter(programme=programme)}
+    assert len(stored) == 2
+    assert (stored[manh.pk].completed, stored[manh.pk].minutes_present) == (True, 90)
+    assert stored[manh.pk].computed_at == earlier
+    assert (stored[dung.pk].completed, stored[dung.pk].minutes_present) == (True, 120)
