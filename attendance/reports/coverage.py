@@ -21,8 +21,9 @@ nation): the data of the chart.
 
 All counting happens in SQL in a constant number of queries, whatever the rows: the units
 under R are grouped by (child of R, depth, level) with the child cut from the materialised
-path, and "took part" is a `pk IN (subquery)` over the check-ins that the database hashes
-once. Python only adds up a few rows per child.
+path. The check-ins are read once, as the distinct agencies (with their units) that took
+part; "took part" is then membership of those sets, which PostgreSQL hashes. Python only
+adds up a few rows per child.
 """
 
 from dataclasses import dataclass, field
@@ -198,12 +199,21 @@ def checked_in(session_ids: list[int]) -> object:
 
 def coverage(filters: ReportFilters) -> Coverage:
     """The coverage of the filters' root unit and of each of its children, level by level;
-    four queries whatever the size of the tree or of the sessions."""
+    five queries whatever the size of the tree or of the sessions."""
     root = filters.root
     sessions = list(filters.sessions().values_list("pk", "starts_at"))
     session_ids = [pk for pk, _starts in sessions]
     start, end = report_period(filters, sessions)
-    attended = checked_in(session_ids)
+    # One pass over the check-ins: the agencies that took part, with their units. Both
+    # counts below then test membership in these (small) sets, which PostgreSQL hashes.
+    pairs = list(
+        checked_in(session_ids)
+        .values_list("entry__person__agency_id", "entry__person__agency__unit_id")
+        .order_by()
+        .distinct()
+    )
+    took_part_agencies = sorted({agency for agency, _unit in pairs}) or [0]
+    took_part_units = sorted({unit for _agency, unit in pairs}) or [0]
     valid = valid_during_q(start, end)
 
     # Every unit below the root, grouped by the child of the root it lies under (cut from
@@ -214,12 +224,7 @@ def coverage(filters: ReportFilters) -> Coverage:
         AdministrativeUnit.objects.filter(valid, path__startswith=root.path, depth__gt=root.depth)
         .annotate(child=child)
         .values("child", "depth", "level")
-        .annotate(
-            total=Count("pk"),
-            took_part=Count(
-                "pk", filter=Q(pk__in=attended.values("entry__person__agency__unit_id"))
-            ),
-        )
+        .annotate(total=Count("pk"), took_part=Count("pk", filter=Q(pk__in=took_part_units)))
         .order_by("child", "depth", "level")
     )
     # Agencies at the root and at each child, of the kind that counts at their level.
@@ -228,10 +233,7 @@ def coverage(filters: ReportFilters) -> Coverage:
         for row in Agency.objects.filter(own_agencies_q())
         .filter(Q(unit=root) | (Q(unit__parent=root) & valid_during_q(start, end, "unit__")))
         .values("unit_id")
-        .annotate(
-            total=Count("pk"),
-            took_part=Count("pk", filter=Q(pk__in=attended.values("entry__person__agency_id"))),
-        )
+        .annotate(total=Count("pk"), took_part=Count("pk", filter=Q(pk__in=took_part_agencies)))
         .order_by()
     }
     children = list(
