@@ -21,3 +21,11 @@ def render_certificates(ids: list[int]) -> int:
 def sweep_certificates() -> dict[str, int]:
     """From beat: pick up what a lost task or a dead worker left."""
     return certificates.sweep()
+
+
+@shared_task(ignore_result=True)
+def run_report_export(export_id: int) -> None:
+    """Write one report export's file, with progress; a finished one is left alone."""
+    from .services import report_exports
+
+    report_exports.run_export(export_id)
