@@ -151,25 +151,28 @@ class Coverage:
             for part in row.parts:
                 levels.setdefault((part.depth, part.own, part.level), part.level_label)
         keys = sorted(levels)
+        datasets = [
+            {
+                "label": f"{levels[key]} ({self._noun(key)})",
+                "data": [
+                    next(
+                        (
+                            p.percent
+                            for p in row.parts
+                            if (p.depth, p.own, p.level) == key and p.total
+                        ),
+                        None,
+                    )
+                    for row in self.children
+                ],
+            }
+            for key in keys
+        ]
         return {
             "labels": [row.name for row in self.children],
-            "datasets": [
-                {
-                    "label": f"{levels[key]} ({self._noun(key)})",
-                    "data": [
-                        next(
-                            (
-                                p.percent
-                                for p in row.parts
-                                if (p.depth, p.own, p.level) == key and p.total
-                            ),
-                            None,
-                        )
-                        for row in self.children
-                    ],
-                }
-                for key in keys
-            ],
+            # A level with nothing to count anywhere (no specialised agency at any district)
+            # would only add an empty series to the legend.
+            "datasets": [d for d in datasets if any(v is not None for v in d["data"])],
         }
 
     @staticmethod

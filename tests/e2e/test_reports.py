@@ -46,6 +46,7 @@ def test_coverage_page_draws_the_chart_on_a_phone(
     )
     assert "Tỉnh Minh Hoạ" in bars
     expect(page.get_by_text(SEED_SENTENCE)).to_be_visible()
+    page.wait_for_timeout(1200)  # Chart.js grows the bars for a second
     page.screenshot(path=tmp_path / "coverage-nation-phone.png", full_page=True)
 
     # and the province's own page: its districts as the chart's rows
@@ -55,5 +56,6 @@ def test_coverage_page_draws_the_chart_on_a_phone(
         + f"?session={demo.session.pk}&unit={demo.province.pk}"
     )
     expect(page.locator("#coverage-sentence")).to_have_text(SEED_SENTENCE)
+    page.wait_for_timeout(1200)
     page.screenshot(path=tmp_path / "coverage-province-phone.png", full_page=True)
     assert phone.errors == []
