@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["national_session", "checkin", "reminders", "certificates", "reports"]
+BENCHMARKS = [
+    "national_session",
+    "checkin",
+    "reminders",
+    "certificates",
+    "reports",
+    "dashboard",
+]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
