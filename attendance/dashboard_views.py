@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 from . import dashboard_selectors as selectors
 from .dashboard_api import DashboardOut, dashboard_data
 
-POLL_SECONDS = 15
-
 
 def _labels() -> dict[str, object]:
     """The words the page's script writes, translated here once."""
@@ -54,6 +52,6 @@ def session_dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         ],
         "api_url": reverse("api:dashboard", args=[session.pk]),
         "time_zone": settings.TIME_ZONE,
-        "poll_seconds": getattr(settings, "DASHBOARD_POLL_SECONDS", POLL_SECONDS),
+        "poll_seconds": settings.DASHBOARD_POLL_SECONDS,
     }
     return render(request, "attendance/dashboard.html", context)

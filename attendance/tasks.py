@@ -29,3 +29,11 @@ def run_report_export(export_id: int) -> None:
     from .services import report_exports
 
     report_exports.run_export(export_id)
+
+
+@shared_task(ignore_result=True)
+def expire_report_exports() -> int:
+    """From beat: delete old export files."""
+    from .services import report_exports
+
+    return report_exports.expire_exports()

@@ -1,7 +1,9 @@
 """Who may follow and download a report export: its requester, or an organiser whose scope
 covers what it reports on; to anyone else it does not exist."""
 
+from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext
 
 from directory.models import AdministrativeUnit, Person
 from directory.selectors import AnyUser, scope_for
@@ -34,6 +36,12 @@ def get_export_for(user: AnyUser, export_id: int) -> ReportExport:
 
 
 def export_progress(export: ReportExport, download_url: str) -> dict[str, object]:
+    done = export.status == ReportExport.Status.DONE
+    error = export.error
+    if done and not export.file:
+        error = gettext(
+            "The file was deleted %(days)d days after it was written; export again."
+        ) % {"days": settings.REPORT_EXPORT_KEEP_DAYS}
     return {
         "id": export.pk,
         "active": export.is_active,
@@ -42,6 +50,6 @@ def export_progress(export: ReportExport, download_url: str) -> dict[str, object
         "rows_done": export.rows_done,
         "rows_total": export.rows_total,
         "percent": export.percent,
-        "download_url": download_url if export.status == ReportExport.Status.DONE else "",
-        "error": export.error,
+        "download_url": download_url if done and export.file else "",
+        "error": error,
     }

@@ -2,6 +2,7 @@
 own history), written row by row with progress, downloadable only by who may see them."""
 
 import tempfile
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,16 +21,10 @@ from ..models import ReportExport
 from ..reports import build_report, resolve_filters, write_csv, write_xlsx
 from ..reports.exports import Report
 
-# Exports of more rows than this go to a worker; the national roster always does.
-INLINE_ROWS_DEFAULT = 5000
-
-
-def inline_rows() -> int:
-    return getattr(settings, "REPORT_EXPORT_INLINE_ROWS", INLINE_ROWS_DEFAULT)
-
 
 def must_run_in_background(kind: str, rows: int) -> bool:
-    return kind == ReportExport.Kind.ROSTER or rows > inline_rows()
+    """Exports of more rows than the setting go to a worker; the national roster always does."""
+    return kind == ReportExport.Kind.ROSTER or rows > settings.REPORT_EXPORT_INLINE_ROWS
 
 
 @transaction.atomic
@@ -118,3 +113,15 @@ def run_export(export_id: int) -> ReportExport | None:
         )
         raise
     return export
+
+
+def expire_exports(*, now: datetime | None = None) -> int:
+    """Delete the files of exports finished more than REPORT_EXPORT_KEEP_DAYS ago (a national
+    roster is 10 MB); the export stays, saying its file is gone. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_EXPORT_KEEP_DAYS)
+    expired = 0
+    for export in ReportExport.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        export.file.delete(save=False)
+        _update(export, file="")
+        expired += 1
+    return expired

@@ -209,11 +209,21 @@ if env.str("NOTICE_SMS_BACKEND", default=""):
 CERTIFICATE_STALE_MINUTES = env.int("CERTIFICATE_STALE_MINUTES", default=10)
 # Public verification lookups per client address and minute.
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=20)
+# Report exports of more rows than this are written by a worker; their files are kept
+# this many days.
+REPORT_EXPORT_INLINE_ROWS = env.int("REPORT_EXPORT_INLINE_ROWS", default=5000)
+REPORT_EXPORT_KEEP_DAYS = env.int("REPORT_EXPORT_KEEP_DAYS", default=7)
+# How often the live session dashboard asks for new figures.
+DASHBOARD_POLL_SECONDS = env.int("DASHBOARD_POLL_SECONDS", default=15)
 
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {
         "task": "attendance.tasks.sweep_certificates",
         "schedule": timedelta(minutes=1),
+    },
+    "report-exports-expiry": {
+        "task": "attendance.tasks.expire_report_exports",
+        "schedule": timedelta(hours=6),
     },
     "notices-tick": {
         "task": "events.tasks.tick",

@@ -3,6 +3,8 @@ national roster written by a worker with progress; downloads only for who may se
 
 import csv
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from celery import current_app
@@ -249,3 +251,34 @@ def test_an_attendee_exports_their_own_history(client, course):
         reverse("attendance:report_export", args=["history", "csv"]), {"person": other.pk}
     )
     assert refused.status_code == 404
+
+
+def test_old_export_files_are_deleted_and_the_page_says_so(
+    client, demo, settings, eager_tasks, django_capture_on_commit_callbacks
+):
+    # given a finished roster export, written eight days ago
+    settings.REPORT_EXPORT_KEEP_DAYS = 7
+    client.force_login(demo.organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(
+            reverse("attendance:report_export", args=["roster", "csv"]),
+            {"session": demo.session.pk},
+        )
+    export = ReportExport.objects.get()
+    path = Path(export.file.path)
+    assert path.exists()
+
+    # when the beat's expiry runs a day after it, then eight days after it
+    kept = report_exports.expire_exports(now=export.finished_at + timedelta(days=1))
+    expired = report_exports.expire_exports(now=export.finished_at + timedelta(days=8))
+
+    # then only the second deletes the file; the export stays and says why it has none
+    assert (kept, expired) == (0, 1)
+    assert not path.exists()
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.DONE and not export.file
+    download = reverse("attendance:report_export_file", args=[export.pk])
+    assert client.get(download).status_code == 404
+    progress = client.get(reverse("attendance:report_export_progress", args=[export.pk])).json()
+    assert progress["download_url"] == ""
+    assert "7" in progress["error"]
