@@ -52,8 +52,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from datetime import datetime, timedelta
-from datetime import time as clock
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -63,17 +61,21 @@ import pypdf
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from attendance import certificate_pdf
 from attendance.models import Attendance, Certificate, CertificateCounter, Collation, Completion
 from attendance.services import certificates as service
 from bench import Figure
-from bench.data import POINTS, ROSTER_SIZE, add_people, add_roster, execute, table
-from bench.national_session import build_network
-from events.models import BridgePoint, Notice, RosterEntry, Session
-from events.services.points import insert_participations
+from bench.data import (
+    POINTS,
+    ROSTER_SIZE,
+    check_everyone_in,
+    execute,
+    national_session,
+    table,
+)
+from events.models import Notice, RosterEntry, Session
 from training.models import Programme
 from training.services import set_completion_rule
 
@@ -127,38 +129,12 @@ def stamp_and_signature(media: Path) -> tuple[str, str]:
     return names
 
 
-def add_attendance(session: Session) -> None:
-    """Everyone on the session's roster checked in by scan, from 20 minutes before the start
-    to 10 minutes after it, and never checked out."""
-    execute(
-        f"""
-        INSERT INTO {table(Attendance)} (entry_id, session_id, participation_id,
-                                          checked_in_at, check_in_method, updated_at)
-        SELECT re.id, re.session_id, re.participation_id,
-               %s + make_interval(secs => re.id %% 1800 - 1200), 'scan', now()
-        FROM {table(RosterEntry)} re WHERE re.session_id = %s ORDER BY re.id
-        """,
-        (session.starts_at, session.pk),
-    )
-
-
 def build_programme(media: Path) -> Programme:
     began = time.perf_counter()
-    organiser, programme, host = build_network()
-    day = timezone.localdate() - timedelta(days=1)
-    starts = timezone.make_aware(datetime.combine(day, clock(8, 0)))
-    session = Session.objects.create(
-        programme=programme,
-        title="Hội nghị tập huấn toàn quốc (chứng nhận)",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        host_point=host,
-        created_by=organiser,
+    organiser, programme, session = national_session(
+        "Hội nghị tập huấn toàn quốc (chứng nhận)", days_from_today=-1
     )
-    points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
-    add_people(session.pk, points)
-    add_roster(session.pk)
-    add_attendance(session)
+    check_everyone_in(session)
     Session.objects.filter(pk=session.pk).update(
         status=Session.Status.CLOSED, closed_at=session.ends_at, closed_by=organiser
     )

@@ -5,11 +5,18 @@ A session at all 3,356 bridge points (see `bench.national_session.build_network`
 point, and optionally one coordinator (a staff user with a role) per point.
 """
 
+from datetime import datetime, timedelta
+from datetime import time as clock
+
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 
+from attendance.models import Attendance
 from directory.models import Agency, Person, RoleAssignment
-from events.models import BridgePoint, RosterEntry, SessionPoint
+from events.models import BridgePoint, RosterEntry, Session, SessionPoint
+from events.services.points import insert_participations
+from training.models import Programme
 
 ROSTER_SIZE = 300_000
 POINTS = 3356
@@ -100,4 +107,41 @@ def add_coordinators(session_id: int) -> None:
         f"INSERT INTO {table(RoleAssignment)} (user_id, role, unit_id, created_at) "
         f"SELECT user_id, 'coordinator', unit_id, now() FROM ({keepers}) k",
         (session_id,),
+    )
+
+
+def national_session(title: str, *, days_from_today: int) -> tuple[object, Programme, Session]:
+    """A three-hour session at 08:00 on the given day at every point of the network, with
+    300,000 people on its rosters; returns the organiser, the programme and the session."""
+    from bench.national_session import build_network
+
+    organiser, programme, host = build_network()
+    day = timezone.localdate() + timedelta(days=days_from_today)
+    starts = timezone.make_aware(datetime.combine(day, clock(8, 0)))
+    session = Session.objects.create(
+        programme=programme,
+        title=title,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        host_point=host,
+        created_by=organiser,
+    )
+    points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
+    add_people(session.pk, points)
+    add_roster(session.pk)
+    return organiser, programme, session
+
+
+def check_everyone_in(session: Session) -> None:
+    """Everyone on the session's roster checked in by scan, from 20 minutes before the start
+    to 10 minutes after it (within the 15 minutes' grace), and never checked out."""
+    execute(
+        f"""
+        INSERT INTO {table(Attendance)} (entry_id, session_id, participation_id,
+                                          checked_in_at, check_in_method, updated_at)
+        SELECT re.id, re.session_id, re.participation_id,
+               %s + make_interval(secs => re.id %% 1800 - 1200), 'scan', now()
+        FROM {table(RosterEntry)} re WHERE re.session_id = %s ORDER BY re.id
+        """,
+        (session.starts_at, session.pk),
     )

@@ -23,7 +23,6 @@ import statistics
 import time
 from contextlib import suppress
 from datetime import datetime, timedelta
-from datetime import time as clock
 
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -34,16 +33,13 @@ from bench.data import (
     POINTS,
     ROSTER_SIZE,
     add_coordinators,
-    add_people,
-    add_roster,
     execute,
+    national_session,
     table,
 )
-from bench.national_session import build_network
-from events.models import BridgePoint, Notice, NoticeBatch, RosterEntry, Session
+from events.models import Notice, NoticeBatch, RosterEntry, Session
 from events.models.notices import DEFAULT_PLAN, PlanLine
 from events.services import plan_due_notices
-from events.services.points import insert_participations
 from events.services.reminders import is_due
 
 REPEATS = 3
@@ -57,20 +53,9 @@ def build_session() -> tuple[Session, datetime, datetime]:
     """The session, the moment its day-before reminder is planned for, and the moment the
     planner runs: a minute later, a week from now, when no other line of the plan is due."""
     began = time.perf_counter()
-    organiser, programme, host = build_network()
-    day = timezone.localdate() + timedelta(days=8)
-    starts = timezone.make_aware(datetime.combine(day, clock(8, 0)))
-    session = Session.objects.create(
-        programme=programme,
-        title="Hội nghị tập huấn toàn quốc (nhắc lịch)",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        host_point=host,
-        created_by=organiser,
+    _organiser, _programme, session = national_session(
+        "Hội nghị tập huấn toàn quốc (nhắc lịch)", days_from_today=8
     )
-    points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
-    add_people(session.pk, points)
-    add_roster(session.pk)
     add_coordinators(session.pk)
     planned_for = DAY_BEFORE.planned_for(session)
     now = planned_for + timedelta(minutes=1)

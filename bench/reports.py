@@ -31,58 +31,35 @@ import io
 import statistics
 import time
 from contextlib import suppress
-from datetime import datetime, timedelta
-from datetime import time as clock
 
 from django.db import DatabaseError, connection
-from django.utils import timezone
 from openpyxl import Workbook
 
 from attendance.models import Attendance
 from attendance.reports import build_report, coverage, resolve_filters, roster_rows, write_xlsx
 from bench import Figure
-from bench.data import POINTS, ROSTER_SIZE, add_people, add_roster, execute, table
-from bench.national_session import build_network
+from bench.data import (
+    POINTS,
+    ROSTER_SIZE,
+    check_everyone_in,
+    execute,
+    national_session,
+    table,
+)
 from directory.models import Person
-from events.models import BridgePoint, RosterEntry, Session
-from events.services.points import insert_participations
+from events.models import RosterEntry, Session
 
 COVERAGE_REPEATS = 7
 EXPORT_REPEATS = 3
 AIM_ROLLUP_SECONDS = 1.0
 
 
-def add_attendance(session: Session) -> None:
-    """Everyone on the roster checked in, from 20 minutes before the start to 10 after."""
-    execute(
-        f"""
-        INSERT INTO {table(Attendance)} (entry_id, session_id, participation_id,
-                                          checked_in_at, check_in_method, updated_at)
-        SELECT re.id, re.session_id, re.participation_id,
-               %s + make_interval(secs => re.id %% 1800 - 1200), 'scan', now()
-        FROM {table(RosterEntry)} re WHERE re.session_id = %s ORDER BY re.id
-        """,
-        (session.starts_at, session.pk),
-    )
-
-
 def build_session() -> tuple[object, Session]:
     began = time.perf_counter()
-    organiser, programme, host = build_network()
-    day = timezone.localdate() - timedelta(days=1)
-    starts = timezone.make_aware(datetime.combine(day, clock(8, 0)))
-    session = Session.objects.create(
-        programme=programme,
-        title="Hội nghị tập huấn toàn quốc (báo cáo)",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        host_point=host,
-        created_by=organiser,
+    organiser, _programme, session = national_session(
+        "Hội nghị tập huấn toàn quốc (báo cáo)", days_from_today=-1
     )
-    points = insert_participations(session_id=session.pk, points=BridgePoint.objects.all())
-    add_people(session.pk, points)
-    add_roster(session.pk)
-    add_attendance(session)
+    check_everyone_in(session)
     execute("VACUUM (ANALYZE)")
     with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
         execute("CHECKPOINT")
