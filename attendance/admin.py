@@ -3,13 +3,8 @@ from django.contrib import admin
 from .models import Certificate, Collation, Survey, SurveyQuestion, SurveyResponse
 
 
-@admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
-    """Read only: certificates change through the programme page (correct, revoke)."""
-
-    list_display = ["serial", "register_label", "full_name", "programme", "version", "status"]
-    list_filter = ["status", "programme"]
-    search_fields = ["serial", "code", "person__full_name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through their own pages and services, never here."""
 
     def has_add_permission(self, request: object) -> bool:
         return False
@@ -19,6 +14,15 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    """Read only: certificates change through the programme page (correct, revoke)."""
+
+    list_display = ["serial", "register_label", "full_name", "programme", "version", "status"]
+    list_filter = ["status", "programme"]
+    search_fields = ["serial", "code", "person__full_name"]
 
 
 @admin.register(Collation)
@@ -52,18 +56,9 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(ReadOnlyAdmin):
     """Read only: answers are given by attendees, never edited."""
 
     list_display = ["survey", "participation", "submitted_at"]
     list_filter = ["survey"]
     raw_id_fields = ["survey", "person", "participation"]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
