@@ -254,15 +254,17 @@ def collations_finished(*collations: Collation) -> bool:
 
 
 def inserting_certificates() -> bool:
-    """Whether a worker is inserting certificates in a transaction not yet committed: what
-    PostgreSQL shows of other connections. SQLite shows nothing, so there it is taken as so."""
+    """Whether a worker is inserting certificates in a transaction not yet committed (by
+    COPY, or by INSERT for a small chunk): what PostgreSQL shows of other connections.
+    SQLite shows nothing, so there it is taken as so."""
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND query LIKE %s",
-            ['INSERT INTO "attendance_certificate" (%'],
+            " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+            " AND (query LIKE %s OR query LIKE %s)",
+            ['COPY "attendance_certificate" (%', 'INSERT INTO "attendance_certificate" (%'],
         )
         return cursor.fetchone()[0] > 0
 
