@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,8 @@ class ReportFilters:
     date_from: date | None
     date_to: date | None
     visible_sessions: QuerySet[Session]
+    # Nothing was chosen, so the period is `latest_year_with_checkins`.
+    is_default_period: bool = False
 
     def sessions(self) -> QuerySet[Session]:
         """The sessions counted: never cancelled ones, only those the caller may see."""
@@ -88,6 +90,27 @@ def default_root(scope: Scope) -> AdministrativeUnit:
     return root
 
 
+def latest_year_with_checkins(visible: QuerySet[Session]) -> int:
+    """The calendar year a report covers when nothing is chosen: the latest year in which
+    someone checked in at a session the caller sees, or this year when nobody ever did.
+
+    So the page opens on the latest figures there are, not on an empty current year while
+    its sessions are still to come."""
+    from ..models import Attendance
+
+    latest = (
+        Session.objects.exclude(status=Session.Status.CANCELLED)
+        .filter(pk__in=visible.values("pk"), starts_at__lte=timezone.now())
+        .filter(
+            Exists(Attendance.objects.filter(session=OuterRef("pk"), checked_in_at__isnull=False))
+        )
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).year if latest else timezone.localdate().year
+
+
 def require_organiser(user: AnyUser) -> Scope:
     scope = scope_for(user)
     if not scope.is_organiser:
@@ -111,7 +134,8 @@ def resolve_filters(
     """The caller's filters as objects: 403 for someone who is not an organiser, 400
     (ValidationError) for bad values, 404 for a unit, programme or session out of scope.
 
-    With neither a session, a programme nor dates, the report covers this calendar year.
+    With neither a session, a programme nor dates, the report covers one calendar year:
+    the latest in which someone checked in at a session in scope (`latest_year_with_checkins`).
     """
     scope = require_organiser(user)
     values = validated(data)
@@ -130,8 +154,9 @@ def resolve_filters(
         if programme is not None and session.programme_id != programme.pk:
             raise ValidationError({"session": [_("This session is not of the chosen programme.")]})
     date_from, date_to = values.get("date_from"), values.get("date_to")
-    if default_year and not (session or programme or date_from or date_to):
-        year = timezone.localdate().year
+    is_default_period = default_year and not (session or programme or date_from or date_to)
+    if is_default_period:
+        year = latest_year_with_checkins(visible)
         date_from, date_to = date(year, 1, 1), date(year, 12, 31)
     return ReportFilters(
         scope=scope,
@@ -141,4 +166,5 @@ def resolve_filters(
         date_from=date_from,
         date_to=date_to,
         visible_sessions=visible,
+        is_default_period=is_default_period,
     )

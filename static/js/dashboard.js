@@ -11,6 +11,8 @@
   const every = Math.max(1, Number(root.dataset.every || 15)) * 1000;
   // More problem points than this and the groups stay shut: the list at the top names them.
   const AUTO_OPEN_LIMIT = 300;
+  // A session this small opens with every province's points shown.
+  const OPEN_ALL_LIMIT = 40;
   const numbers = new Intl.NumberFormat("vi-VN");
   const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone });
   const clockSeconds = new Intl.DateTimeFormat("vi-VN", {
@@ -141,7 +143,9 @@
     const searching = filters.query.value.trim() !== "" || filters.state.value !== "";
     let shown = 0;
     const all = root.querySelectorAll("details[data-group]");
-    if (firstDraw && all.length === 1) all[0].open = true;
+    if (firstDraw && (all.length === 1 || data.totals.points <= OPEN_ALL_LIMIT)) {
+      all.forEach((details) => { details.open = true; });
+    }
     all.forEach((details) => {
       const group = byKey.get(details.dataset.group);
       if (!group) {
@@ -167,6 +171,8 @@
   function drawChart() {
     const canvas = document.getElementById("timeline-chart");
     document.getElementById("timeline-empty").hidden = data.timeline.length > 0;
+    // An empty chart is only axes: the sentence says it better until the first check-in.
+    document.getElementById("timeline-chart-box").hidden = data.timeline.length === 0;
     if (typeof Chart === "undefined") return;
     const chartLabels = data.timeline.map((bucket) => time(bucket.starts_at));
     const perInterval = data.timeline.map((bucket) => bucket.count);

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from attendance.models import Attendance, Completion
 from attendance.reports import (
@@ -274,6 +275,71 @@ def test_cancelled_sessions_never_count(demo):
     assert [part.total for part in report.summary.parts] == [19, 10, 130]
 
 
+def _session_on(
+    starts: datetime, programme: object, demo: DemoProvince, host: BridgePoint | None = None
+) -> Session:
+    host = host or demo.session.host_point
+    session = Session.objects.create(
+        programme=programme,
+        title="Hội nghị khác",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        host_point=host,
+        created_by=demo.organiser,
+    )
+    SessionPoint.objects.create(session=session, point=host)
+    return session
+
+
+def test_without_filters_the_report_covers_the_latest_year_with_check_ins(demo):
+    # given check-ins only at the demo province's session of 03/11/2021, and a session
+    # later this year where nobody has checked in yet
+    _session_on(datetime(2021, 12, 1, 8, 0, tzinfo=HCM), demo.session.programme, demo)
+
+    # when the organiser chooses nothing
+    filters = resolve_filters(demo.organiser, {})
+
+    # then the report covers 2021, not an empty current year, and says it chose the period
+    assert (filters.date_from, filters.date_to) == (date(2021, 1, 1), date(2021, 12, 31))
+    assert filters.is_default_period
+    assert coverage(filters).sentence == SEED_SENTENCE
+
+
+def test_without_any_check_in_the_report_covers_this_year(demo):
+    Attendance.objects.all().delete()
+
+    filters = resolve_filters(demo.organiser, {})
+
+    year = timezone.localdate().year
+    assert (filters.date_from, filters.date_to) == (date(year, 1, 1), date(year, 12, 31))
+
+
+def test_a_chosen_period_is_not_the_default_one(demo):
+    filters = resolve_filters(demo.organiser, {"date_from": "01/01/2022"})
+
+    assert (filters.date_from, filters.date_to) == (date(2022, 1, 1), None)
+    assert not filters.is_default_period
+
+
+def test_check_ins_out_of_scope_do_not_choose_the_year(demo):
+    # given a session of the neighbouring province in 2023 where someone checked in
+    point = factories.BridgePointFactory(unit=demo.other_province)
+    programme = factories.ProgrammeFactory(unit=demo.other_province)
+    other = _session_on(datetime(2023, 5, 4, 8, 0, tzinfo=HCM), programme, demo, host=point)
+    participation = other.participations.get()
+    entry = RosterEntry.objects.create(
+        session=other,
+        participation=participation,
+        person=factories.PersonFactory(agency=factories.AgencyFactory(unit=demo.other_province)),
+    )
+    Attendance.objects.create(
+        entry=entry, session=other, participation=participation, checked_in_at=other.starts_at
+    )
+
+    # then the provincial organiser of the demo province still opens on 2021
+    assert resolve_filters(demo.organiser, {}).date_from == date(2021, 1, 1)
+
+
 def test_coverage_query_count_does_not_grow_with_the_data(db, django_assert_max_num_queries):
     small = build_demo_province(districts=2, communes=4, specialised=3)
     filters = resolve_filters(small.organiser, {"session": small.session.pk})
@@ -339,7 +405,6 @@ def test_the_provincial_organiser_sees_only_their_subtree(demo):
 
 def complete(course, *names: str) -> None:
     """Completion as a collation would leave it: these people complete, the others not."""
-    from django.utils import timezone
 
     rush = course.rush
     for key, person in course.people.items():
@@ -412,7 +477,6 @@ def test_per_agency_counts_people_not_attendances(course, django_assert_max_num_
 
 
 def test_history_gives_minutes_and_hours_per_year(course, django_assert_max_num_queries):
-    from django.utils import timezone
 
     # when: Ánh's ledger (the whole first session; 35 minutes of the second)
     with django_assert_max_num_queries(1):
@@ -457,6 +521,17 @@ def test_the_coverage_page_shows_the_sentence_and_the_chart(client, demo):
     assert SEED_SENTENCE in page
     assert 'id="coverage-chart-data"' in page
     assert "vendor/chartjs/chart.umd.min.js" in page
+
+
+def test_the_coverage_page_without_filters_says_which_year_it_shows(client, demo):
+    client.force_login(demo.organiser)
+
+    page = client.get(reverse("attendance:report_coverage")).content.decode()
+
+    assert SEED_SENTENCE in page
+    assert 'id="default-period"' in page
+    assert "báo cáo hiển thị năm 2021, năm gần nhất có người điểm danh" in page
+    assert 'value="01/01/2021"' in page
 
 
 @pytest.mark.parametrize(

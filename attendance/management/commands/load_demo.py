@@ -2,7 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from attendance.demo import load_demo_certificates
+from attendance.demo import (
+    load_demo_certificates,
+    load_demo_national_checkins,
+    load_demo_survey,
+)
 from directory.demo import DEMO_PASSWORD, load_demo_directory
 from events.demo import load_demo_points, load_demo_sessions
 
@@ -15,6 +19,8 @@ class Command(BaseCommand):
         points = load_demo_points(directory)
         load_demo_sessions(directory, points)
         load_demo_certificates(directory, points)
+        load_demo_survey(directory)
+        load_demo_national_checkins(directory, points)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(points)} bridge points."))
         self.stdout.write(
             "\n".join(
@@ -28,6 +34,8 @@ class Command(BaseCommand):
                     f"{directory.attendee_email}; the worker prints the e-mail",
                     "  certificates: the worker issues Sông Lô's for the 03/11/2021 session;",
                     "  see Certificates (vinhphuc), My certificates (attendee), /verify/",
+                    "  survey: the same session's results (vinhphuc, session page); the",
+                    "  attendee can still answer it from My sessions",
                 ]
             )
         )
