@@ -3,6 +3,7 @@ agency, a person's training history, and the exports of each (inline or by a wor
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -205,7 +206,11 @@ def export_status(request: HttpRequest, export_id: int) -> HttpResponse:
     return render(
         request,
         "attendance/report_export.html",
-        {"export": export, "progress": export_progress(export, _download_url(export))},
+        {
+            "export": export,
+            "progress": export_progress(export, _download_url(export)),
+            "keep_days": settings.REPORT_EXPORT_KEEP_DAYS,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.models import Person
 from events.models import RosterEntry, Session
@@ -69,6 +70,7 @@ def history(person: Person, *, year: int | None = None) -> History:
     from ..models import Attendance
 
     lines = []
+    now = timezone.now()
     for entry in history_entries(person):
         session = entry.session
         attendance = getattr(entry, "attendance", None)
@@ -89,7 +91,12 @@ def history(person: Person, *, year: int | None = None) -> History:
                 point=entry.participation.point.name,
                 checked_in_at=arrived,
                 status=status,
-                status_label=str(Attendance.Status(status).label),
+                # Not "absent" before it has even begun.
+                status_label=(
+                    _("Not held yet")
+                    if arrived is None and session.starts_at > now
+                    else str(Attendance.Status(status).label)
+                ),
                 minutes=minutes_present(
                     session=session, checked_in_at=arrived, checked_out_at=left
                 ),

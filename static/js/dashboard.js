@@ -185,6 +185,8 @@
       canvas.dataset.points = String(data.timeline.length);
       return;
     }
+    // On a phone the axis titles would be cut off; the legend below names both series.
+    const wide = window.matchMedia("(min-width: 576px)").matches;
     chart = new Chart(canvas, {
       data: {
         labels: chartLabels,
@@ -201,10 +203,10 @@
         interaction: { mode: "index", intersect: false },
         scales: {
           y: { beginAtZero: true, position: "left", ticks: { precision: 0 },
-            title: { display: true, text: labels.per_interval } },
+            title: { display: wide, text: labels.per_interval } },
           y1: { beginAtZero: true, position: "right", ticks: { precision: 0 },
             grid: { drawOnChartArea: false },
-            title: { display: true, text: labels.cumulative } },
+            title: { display: wide, text: labels.cumulative } },
         },
         plugins: { legend: { position: "bottom" } },
       },

@@ -203,6 +203,10 @@ def test_only_the_requester_or_an_organiser_in_scope_may_download(
     # a national organiser does
     client.force_login(factories.organiser(None, username="vu-cchc-tai"))
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    # and the progress page leads back to the reports and says how long the file is kept
+    page = client.get(urls[0]).content.decode()
+    assert reverse("attendance:report_coverage") in page
+    assert "Tệp được lưu 7 ngày kể từ khi tạo xong." in page
 
 
 def test_a_roster_export_needs_a_session(client, demo):

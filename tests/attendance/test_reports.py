@@ -495,6 +495,25 @@ def test_history_gives_minutes_and_hours_per_year(course, django_assert_max_num_
     assert (absent.sessions, absent.attended, absent.hours) == (2, 0, 0)
 
 
+def test_history_says_a_session_to_come_is_not_held_yet_rather_than_absent(course):
+    from django.utils import translation
+
+    # given: the second session moved to next week, Anh invited to both and absent from both
+    starts = timezone.now() + timedelta(days=7)
+    Session.objects.filter(pk=course.second.pk).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=3)
+    )
+
+    # when
+    with translation.override("en"):
+        lines = history(course.people["anh"]).lines
+    labels = {line.session_id: line.status_label for line in lines}
+
+    # then
+    assert labels[course.second.pk] == "Not held yet"
+    assert labels[course.first.pk] != "Not held yet"
+
+
 def test_hours_fall_in_the_calendar_year_of_the_session(course):
     # given: the first session moved to the previous December
     starts = datetime(course.second.starts_at.year - 1, 12, 31, 8, 0, tzinfo=HCM)
