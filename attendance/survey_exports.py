@@ -49,7 +49,9 @@ def response_rows(
                 cells.append(answer.text)
         yield [
             number,
-            timezone.localtime(response.submitted_at).strftime("%d/%m/%Y %H:%M"),
+            timezone.localtime(response.submitted_at).strftime(
+                "%d/%m/%Y" if survey.is_anonymous else "%d/%m/%Y %H:%M"
+            ),
             response.participation.point.name,
             *names,
             *cells,

@@ -5,6 +5,8 @@ on `SurveyReceipt`, written in the same transaction as the response and unique p
 and person, which says that someone answered without saying what.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -83,8 +85,14 @@ class SurveyQuestion(models.Model):
 
 
 class SurveyResponse(models.Model):
-    """One person's answers to a survey; `person` is empty when the survey is anonymous."""
+    """One person's answers to a survey; `person` is empty when the survey is anonymous.
 
+    An anonymous response must not be matched with the receipt written beside it: its key
+    is random rather than a sequence that would line the two tables up, and it keeps only
+    the day it was given (midnight), not the minute.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses"

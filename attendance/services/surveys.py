@@ -285,6 +285,15 @@ def _clean_answers(
     return answers
 
 
+def response_time(survey: Survey, now: datetime) -> datetime:
+    """When an answer is recorded as given: an anonymous one keeps only its day, so that
+    the time of a receipt, or of leaving the room, does not point to it."""
+    if not survey.is_anonymous:
+        return now
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def has_answered(*, survey: Survey, person: Person) -> bool:
     return SurveyReceipt.objects.filter(survey=survey, person=person).exists()
 
@@ -315,7 +324,7 @@ def submit_survey_response(
         survey=survey,
         person=None if survey.is_anonymous else person,
         participation_id=entry.participation_id,
-        submitted_at=now,
+        submitted_at=response_time(survey, now),
     )
     for row in rows:
         row.response = response

@@ -3,6 +3,7 @@ API, the survey request in the outbox, and the programme's survey requirement.""
 
 import csv
 import io
+import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -169,8 +170,27 @@ def test_an_anonymous_answer_keeps_the_point_but_not_the_person(course, survey):
     ]
 
 
-def test_a_named_survey_keeps_the_person(course):
+def test_an_anonymous_answer_cannot_be_lined_up_with_its_receipt(course, survey):
+    # given two people answering the anonymous survey one after the other
+    for name in ("manh", "dung"):
+        services.submit_survey_response(
+            person=course.people[name], survey=survey, answers=answers_for(survey)
+        )
+
+    # then the answers keep only their day and carry random keys, so neither the order of
+    # the receipts nor their times say which answer is whose
+    responses = list(survey.responses.all())
+    for response in responses:
+        local = timezone.localtime(response.submitted_at)
+        assert (local.hour, local.minute, local.second) == (0, 0, 0)
+        assert local.date() == timezone.localdate()
+        assert isinstance(response.pk, uuid.UUID) and response.pk.version == 4
+    assert len({response.submitted_at for response in responses}) == 1
+
+
+def test_a_named_survey_keeps_the_person_and_the_minute(course):
     survey = make_survey(course, is_anonymous=False)
+    before = timezone.now()
 
     response = services.submit_survey_response(
         person=course.people["thang"], survey=survey, answers=answers_for(survey)
@@ -178,6 +198,7 @@ def test_a_named_survey_keeps_the_person(course):
 
     assert response.person == course.people["thang"]
     assert response.participation == course.rush.tam_dao
+    assert before <= response.submitted_at <= timezone.now()
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
