@@ -32,6 +32,7 @@ from datetime import date
 from django.db.models import Count, IntegerField, Q, Value
 from django.db.models.functions import Cast, Left, StrIndex, Substr
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext, pgettext
 
 from directory.models import AdministrativeUnit, Agency
@@ -98,10 +99,10 @@ class CoveragePart:
 
     @property
     def phrase(self) -> str:
-        return gettext("%(level)s %(took_part)d/%(total)d %(noun)s") % {
+        return gettext("%(level)s %(took_part)s/%(total)s %(noun)s") % {
             "level": self.level_label,
-            "took_part": self.took_part,
-            "total": self.total,
+            "took_part": number_format(self.took_part, force_grouping=True),
+            "total": number_format(self.total, force_grouping=True),
             "noun": self.noun,
         }
 

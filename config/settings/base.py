@@ -134,6 +134,7 @@ SCAN_RATE_PER_MINUTE = env.int("SCAN_RATE_PER_MINUTE", default=120)
 PDF_FONT_DIR = BASE_DIR / "node_modules" / "dejavu-fonts-ttf" / "ttf"
 
 LANGUAGE_CODE = "vi"
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
