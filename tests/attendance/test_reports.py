@@ -595,37 +595,6 @@ def test_the_points_page_has_a_constant_number_of_queries(
         assert client.get(url, {"programme": course.programme.pk}).status_code == 200
 
 
-def test_the_api_gives_each_report(client, demo):
-    client.force_login(demo.organiser)
-    coverage_json = client.get(reverse("api:coverage_report"), {"session": demo.session.pk})
-    assert coverage_json.status_code == 200
-    body = coverage_json.json()
-    assert body["sentence"] == SEED_SENTENCE
-    assert [(p["took_part"], p["total"]) for p in body["summary"]["parts"]] == [
-        (14, 19),
-        (9, 10),
-        (51, 130),
-    ]
-    assert len(body["children"]) == 10
-    for name in ("points_report", "programme_report", "agencies_report"):
-        response = client.get(reverse(f"api:{name}"), {"session": demo.session.pk})
-        assert response.status_code == 200, name
-    points_json = client.get(reverse("api:points_report"), {"session": demo.session.pk}).json()
-    assert points_json["count"] == 11  # the provincial point and the ten districts'
-    assert sum(row["checked_in"] for row in points_json["results"]) == 14 + 1 + 9 + 51
-
-
-def test_the_api_refuses_bad_filters_and_other_provinces(client, demo):
-    client.force_login(demo.organiser)
-    url = reverse("api:coverage_report")
-    bad = client.get(url, {"date_from": "2021-13-01"})
-    assert bad.status_code == 400
-    assert "date_from" in bad.json()["errors"]
-    assert client.get(url, {"date_from": "2021-12-01", "date_to": "2021-11-01"}).status_code == 400
-    assert client.get(url, {"unit": demo.other_province.pk}).status_code == 404
-    assert client.get(url, {"session": demo.session.pk + 999}).status_code == 404
-
-
 def test_history_pages_and_api(client, course):
     from tests.attendance.conftest import attendee_of
 
