@@ -17,7 +17,6 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from . import report_views
-from .models import ReportExport
 from .reports import (
     CoverageRow,
     agencies,
@@ -465,13 +464,6 @@ def history_report(
 # --- Exports -------------------------------------------------------------------------------
 
 
-def _export_parameters(request: HttpRequest, body: ExportIn) -> dict[str, object]:
-    """The filters as the page stores them: checked in the caller's scope (403/404/400)."""
-    if body.kind == ReportExport.Kind.HISTORY:
-        return {"person": history_person_for(request.user, body.person).pk}
-    return resolve_filters(request.user, body.filters()).parameters()
-
-
 @router.post(
     "/exports",
     response={202: ExportOut, **ERRORS},
@@ -484,8 +476,9 @@ def start_export(request: HttpRequest, body: ExportIn) -> Status:
     follow `progress_url` until `download_url` is given. The filters are checked as the
     page's: 400 for bad values (or a roster without a session), 403 for a caller who is not an
     organiser (except for their own history), 404 for anything out of scope."""
-    parameters = _export_parameters(request, body)
-    report = report_exports.report_for(request.user, body.kind, parameters)
+    report, parameters = report_exports.prepare_export(
+        actor=request.user, kind=body.kind, data={**body.filters(), "person": body.person}
+    )
     export = report_exports.request_export(
         actor=request.user,
         kind=body.kind,

@@ -17,7 +17,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,7 +26,6 @@ from .models import ReportExport
 from .report_forms import ReportFilterForm
 from .reports import (
     agencies,
-    build_report,
     coverage,
     csv_lines,
     history,
@@ -158,22 +156,14 @@ def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def report_export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     """The report as a file: written now when small, else by a worker (page with progress)."""
-    if kind == ReportExport.Kind.HISTORY:
-        person = history_person_for(request.user, request.GET.get("person") or None)
-        parameters: dict[str, object] = {"person": person.pk}
-        report = build_report(kind, None, person)
-    else:
-        require_organiser(request.user)
-        try:
-            filters = resolve_filters(request.user, request.GET)
-            if kind == ReportExport.Kind.ROSTER and filters.session is None:
-                raise ValidationError({"session": [_("Choose a session to export its roster.")]})
-        except ValidationError as error:
-            context = _filter_context(request, None)
-            context.update(tab="coverage", export_errors=error.messages)
-            return render(request, "attendance/report_coverage.html", context, status=400)
-        parameters = filters.parameters()
-        report = build_report(kind, filters)
+    try:
+        report, parameters = report_exports.prepare_export(
+            actor=request.user, kind=kind, data=request.GET
+        )
+    except ValidationError as error:
+        context = _filter_context(request, None)
+        context.update(tab="coverage", export_errors=error.messages)
+        return render(request, "attendance/report_coverage.html", context, status=400)
     rows = report.count()
     if report_exports.must_run_in_background(kind, rows):
         export = report_exports.request_export(

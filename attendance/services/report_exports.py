@@ -2,6 +2,7 @@
 own history), written row by row with progress, downloadable only by who may see them."""
 
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,19 +54,29 @@ def request_export(
     return export
 
 
-def report_for(user: AbstractBaseUser, kind: str, parameters: dict[str, Any]) -> Report:
-    """The report the parameters name, read in the user's scope (403/404/400 as the page)."""
+def prepare_export(
+    *, actor: AbstractBaseUser, kind: str, data: Mapping[str, Any], default_year: bool = True
+) -> tuple[Report, dict[str, Any]]:
+    """The report an export names and the parameters to store with it, read in the actor's
+    scope: 403 for someone who is not an organiser (but for their own history), 404 out of
+    scope, 400 (ValidationError) for bad filters or a roster without a session."""
     if kind == ReportExport.Kind.HISTORY:
         from ..reports.history_access import history_person_for
 
-        person: Person = history_person_for(user, parameters.get("person"))
-        return build_report(kind, None, person)
+        person: Person = history_person_for(actor, data.get("person") or None)
+        return build_report(kind, None, person), {"person": person.pk}
     filters = resolve_filters(
-        user, {k: v for k, v in parameters.items() if v is not None}, default_year=False
+        actor, {k: v for k, v in data.items() if v is not None}, default_year=default_year
     )
     if kind == ReportExport.Kind.ROSTER and filters.session is None:
         raise ValidationError({"session": [gettext("Choose a session to export its roster.")]})
-    return build_report(kind, filters)
+    return build_report(kind, filters), filters.parameters()
+
+
+def report_for(user: AbstractBaseUser, kind: str, parameters: dict[str, Any]) -> Report:
+    """The report of a stored export, checked again in the requester's scope."""
+    report, _parameters = prepare_export(actor=user, kind=kind, data=parameters, default_year=False)
+    return report
 
 
 def _update(export: ReportExport, **fields: object) -> None:
