@@ -216,7 +216,7 @@ def test_the_poller_rests_while_the_tab_is_hidden_and_backs_off_while_offline(
     assert len(polls) == before
 
     # when: it is shown again, then: it polls at once, not a whole interval later
-    with page.expect_request(lambda r: progress_url in r.url, timeout=700):
+    with page.expect_request(lambda r: progress_url in r.url, timeout=1000):
         page.evaluate(
             """() => {
             Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
