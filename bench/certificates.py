@@ -73,6 +73,7 @@ from bench.data import (
     check_everyone_in,
     execute,
     national_session,
+    settle,
     table,
 )
 from events.models import Notice, RosterEntry, Session
@@ -155,11 +156,7 @@ def build_programme(media: Path) -> Programme:
         require_on_time=True,
         require_survey=False,
     )
-    # Vacuumed and analysed now, so that autovacuum does not wake up mid-run on the tables
-    # just loaded; the bulk load written out.
-    execute("VACUUM (ANALYZE)")
-    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
-        execute("CHECKPOINT")
+    settle()
     counts = (
         session.participations.count(),
         RosterEntry.objects.filter(session=session).count(),
@@ -453,9 +450,7 @@ def measure(media: Path) -> list[Figure]:
     issue, issue_baseline = statistics.median(collation), statistics.median(bulk)
     # Rendering is measured on one core of a quiet machine: autovacuum is not left to
     # wake up on the certificates just written, nor a checkpoint to write them out.
-    execute(f"VACUUM (ANALYZE) {table(Certificate)}")
-    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
-        execute("CHECKPOINT")
+    settle(Certificate)
     print(f"rendering, one core, chunks of {RENDER_CHUNK}:", flush=True)
     render, empty = measure_rendering(programme)
     store = measure_storing(programme)

@@ -5,11 +5,12 @@ A session at all 3,356 bridge points (see `bench.national_session.build_network`
 point, and optionally one coordinator (a staff user with a role) per point.
 """
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from datetime import time as clock
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from attendance.models import Attendance
@@ -145,3 +146,12 @@ def check_everyone_in(session: Session) -> None:
         """,
         (session.starts_at, session.pk),
     )
+
+
+def settle(*tables: type) -> None:
+    """Vacuum and analyse what was just loaded (all tables, or those of the models given)
+    and write it out, so that neither autovacuum nor a checkpoint wakes up mid-run."""
+    names = ", ".join(table(model) for model in tables)
+    execute(f"VACUUM (ANALYZE) {names}".strip())
+    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
+        execute("CHECKPOINT")

@@ -30,9 +30,8 @@ nothing beside writing the file). EXPORT_REPEATS rounds, alternating; the median
 import io
 import statistics
 import time
-from contextlib import suppress
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from openpyxl import Workbook
 
 from attendance.models import Attendance
@@ -42,8 +41,8 @@ from bench.data import (
     POINTS,
     ROSTER_SIZE,
     check_everyone_in,
-    execute,
     national_session,
+    settle,
     table,
 )
 from directory.models import Person
@@ -60,9 +59,7 @@ def build_session() -> tuple[object, Session]:
         "Hội nghị tập huấn toàn quốc (báo cáo)", days_from_today=-1
     )
     check_everyone_in(session)
-    execute("VACUUM (ANALYZE)")
-    with suppress(DatabaseError):  # needs a superuser; only makes the run quieter
-        execute("CHECKPOINT")
+    settle()
     counts = (
         session.participations.count(),
         RosterEntry.objects.filter(session=session).count(),

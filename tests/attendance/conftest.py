@@ -210,3 +210,22 @@ def course(rush, network) -> Course:
         rush=rush,
         people={"manh": manh, "anh_t": anh_t, "anh": anh, "dung": dung, "thang": thang},
     )
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks sent on commit run in this process (what a worker would do), then back."""
+    from celery import current_app
+
+    previous = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def demo(db):
+    """The seeds' demo province (tests/attendance/test_reports.py)."""
+    from tests.attendance.test_reports import build_demo_province
+
+    return build_demo_province()

@@ -7,7 +7,6 @@ import io
 from typing import get_args
 
 import pytest
-from celery import current_app
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from attendance.models import ReportExport
 from attendance.report_api import ExportFormat, ExportKind
 from tests import factories
 from tests.attendance.conftest import attendee_of
-from tests.attendance.test_reports import SEED_SENTENCE, build_demo_province, complete
+from tests.attendance.test_reports import SEED_SENTENCE, complete
 
 REPORTS = ["coverage_report", "points_report", "programme_report", "agencies_report"]
 
@@ -23,20 +22,6 @@ REPORTS = ["coverage_report", "points_report", "programme_report", "agencies_rep
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks sent on commit run in this process (what a worker would do), then back."""
-    previous = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo_province()
 
 
 # --- The OpenAPI document -----------------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,26 +14,11 @@ from attendance.models import ReportExport
 from attendance.services import report_exports
 from tests import factories
 from tests.attendance.conftest import attendee_of
-from tests.attendance.test_reports import build_demo_province
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks sent on commit run in this process (what a worker would do), then back."""
-    previous = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo_province()
 
 
 def _sheet(content: bytes) -> list[tuple]:

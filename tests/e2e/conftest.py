@@ -15,6 +15,7 @@ from django.test import Client
 from PIL import Image
 
 from tests.attendance.conftest import rush  # noqa: F401
+from tests.events.conftest import upcoming  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}

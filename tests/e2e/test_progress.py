@@ -10,7 +10,6 @@ from django.urls import reverse
 from attendance.models import Collation, ReportExport
 from events.services import send_due_notices
 from tests import factories
-from tests.events.conftest import upcoming  # noqa: F401
 
 from .conftest import CHROMIUM
 
@@ -143,7 +142,7 @@ def test_the_sending_bars_follow_the_notices_as_they_go_out(
     upcoming,
     browser_for,
     live_server,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     # given: three invitations are waiting (Dung's, with no address, was not sent at all)
     # and Mạnh's address is broken
