@@ -195,16 +195,17 @@ def split_pages(document: bytes, titles: Sequence[str]) -> list[bytes]:
     if len(page_numbers) != len(titles):
         raise ValueError(f"{len(page_numbers)} pages drawn for {len(titles)} certificates")
     media_box = _MEDIA_BOX.search(_head(objects[tree])).group(0)
+    header = document[: document.index(b"\n", document.index(b"\n") + 1) + 1]
+    info = max(objects) + 1
     files = []
     for page, title in zip(page_numbers, titles, strict=True):
         needed = _reachable(page, references, skip={tree, catalogue})
-        info = max(objects) + 1
         written = {
             catalogue: b"<< /Pages %d 0 R /Type /Catalog >>" % tree,
             tree: b"<< /Count 1 /Kids [%d 0 R] %s /Type /Pages >>" % (page, media_box),
             info: b"<< /Creator (DiemCau) /Title %s >>" % _pdf_text(title),
         }
-        out = bytearray(document[: document.index(b"\n", document.index(b"\n") + 1) + 1])
+        out = bytearray(header)
         offsets = {}
         for number in sorted(needed | written.keys()):
             offsets[number] = len(out)
