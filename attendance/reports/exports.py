@@ -14,12 +14,11 @@ from typing import BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from directory.models import Person
 
+from ..exports import workbook
 from ..models import ReportExport
 from .coverage import coverage
 from .filters import ReportFilters
@@ -64,12 +63,8 @@ def _scope_title(title: str, filters: ReportFilters) -> str:
 
 
 def coverage_report(filters: ReportFilters) -> Report:
-    figures = []
-
     def rows() -> Iterator[list[object]]:
-        if not figures:
-            figures.append(coverage(filters))
-        result = figures[0]
+        result = coverage(filters)
         for row in [result.summary, *result.children]:
             for part in row.parts:
                 yield [
@@ -270,25 +265,16 @@ def _counted(rows: Iterable[list[object]], progress: Progress | None) -> Iterato
 
 def write_xlsx(report: Report, output: BinaryIO, progress: Progress | None = None) -> None:
     """The report as one sheet: a title line, the header in bold, then the rows."""
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Report")[:31])
-    for index, width in enumerate(report.widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    heading = WriteOnlyCell(sheet, value=report.title)
-    heading.font = Font(bold=True, size=13)
-    sheet.append([heading])
-    bold = Font(bold=True)
-    cells = []
-    for text in report.header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in _counted(report.rows(), progress):
-        sheet.append(row)
-    book.save(output)
+    widths = {get_column_letter(index): width for index, width in enumerate(report.widths, 1)}
+    output.write(
+        workbook(
+            _("Report"),
+            report.title,
+            report.header,
+            _counted(report.rows(), progress),
+            widths=widths,
+        )
+    )
 
 
 def csv_lines(report: Report, progress: Progress | None = None) -> Iterator[bytes]:
