@@ -218,9 +218,11 @@ def session_dashboard(
         )
     }
     province_names = {pk: name for pk, (name, _code) in provinces.items()}
+    groups: dict[str, Group] = {}
     points: dict[int, PointRow] = {}
     for participation_id, point_id, name, unit_name, path, level in rows:
-        key, _name = _group_of(path, level, province_names)
+        key, group_name = _group_of(path, level, province_names)
+        groups.setdefault(key, Group(key, group_name))
         points[participation_id] = PointRow(participation_id, point_id, name, unit_name, key)
 
     invited = (
@@ -250,14 +252,11 @@ def session_dashboard(
             row.checked_in, row.late, row.last_scan = n, late, last
 
     silent_from = session.starts_at - SILENT_BEFORE_START
-    groups: dict[str, Group] = {}
     totals = Totals()
-    for participation_id, _point, _name, _unit, path, level in rows:
-        row = points[participation_id]
+    for row in points.values():
         row.state = point_state(session=session, checked_in=row.checked_in, now=now)
         row.silent = row.state == PointState.NOT_STARTED and now >= silent_from
-        key, group_name = _group_of(path, level, province_names)
-        group = groups.setdefault(key, Group(key, group_name))
+        group = groups[row.group]
         group.points.append(row)
         group.totals.add(row)
         totals.add(row)
