@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from directory.models import Person
 from events.models import RosterEntry, Session
 
-from ..models import attendance_status, minutes_present
+from ..models import Attendance, attendance_status, minutes_present
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,6 @@ def history_entries(person: Person) -> QuerySet[RosterEntry]:
 
 def history(person: Person, *, year: int | None = None) -> History:
     """The person's sessions, newest first, and their totals per calendar year."""
-    from ..models import Attendance
-
     lines = []
     now = timezone.now()
     for entry in history_entries(person):

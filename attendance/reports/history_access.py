@@ -9,10 +9,8 @@ from directory.selectors import AnyUser, get_person_for, scope_for
 def history_person_for(user: AnyUser, person_id: object = None) -> Person:
     """The person whose history is asked for; 404 for anyone the user may not see."""
     scope = scope_for(user)
-    if person_id in (None, "", scope.person_id):
-        if scope.person_id is None:
-            raise Http404
-        return Person.objects.select_related("agency__unit").get(pk=scope.person_id)
+    if person_id in (None, ""):
+        person_id = scope.person_id
     try:
         person_id = int(person_id)
     except (TypeError, ValueError):
