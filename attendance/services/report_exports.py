@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -92,9 +91,8 @@ def run_export(export_id: int) -> ReportExport | None:
     if export is None or export.status == ReportExport.Status.DONE:
         return export
     _update(export, status=ReportExport.Status.RUNNING, started_at=timezone.now(), rows_done=0)
-    user = get_user_model().objects.get(pk=export.requested_by_id)
     try:
-        report = report_for(user, export.kind, export.parameters)
+        report = report_for(export.requested_by, export.kind, export.parameters)
         writer = write_xlsx if export.file_format == ReportExport.Format.XLSX else write_csv
         with tempfile.TemporaryFile() as output:
             writer(report, output, lambda done: _update(export, rows_done=done))
