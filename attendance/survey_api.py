@@ -7,13 +7,14 @@
   answers; 409 with a `code` when the answer is refused as a whole: `already_answered`,
   `closed` or `not_open`; 403 for someone on the roster who did not check in.
 - `GET /api/surveys/sessions/{id}/results` (organiser): the figures, over the points in
-  the organiser's scope; 403 for other roles, 404 out of scope or without a survey.
+  the organiser's scope, narrowed by `province` and `point`; 403 for other roles, 404 out
+  of scope (session, province or point) or without a survey.
 """
 
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from directory.models import Person
@@ -141,12 +142,7 @@ def results(
 ) -> ResultsOut:
     """A survey's figures over the bridge points in the organiser's scope."""
     access = selectors.get_survey_for_organiser(request.user, session_id)
-    unit = None
-    if province is not None:
-        unit = selectors.provinces_of(access.points).filter(pk=province).first()
-        if unit is None:
-            raise Http404
-    points = selectors.narrow_points(access.points, province=unit, point_id=point)
+    points, _province = selectors.filter_points(access, province_id=province, point_id=point)
     figures = selectors.survey_results(access.survey, points)
     return ResultsOut(
         session_id=session_id,

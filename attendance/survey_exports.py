@@ -96,10 +96,9 @@ def _bold_row(sheet: object, values: list[object], size: int | None = None) -> l
     return cells
 
 
-def results_xlsx(
-    results: SurveyResults, questions: list[SurveyQuestion], responses: Iterable[SurveyResponse]
-) -> bytes:
+def results_xlsx(results: SurveyResults, responses: Iterable[SurveyResponse]) -> bytes:
     survey = results.survey
+    questions = [item.question for item in results.questions]
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Summary")[:31])
     summary.column_dimensions["B"].width = 60

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from events.forms import BootstrapMixin, LocalDateTimeInput
 
 from .models import SurveyQuestion
-from .services.surveys import QuestionSpec, question_field
+from .services.surveys import MAX_QUESTIONS, MAX_TEXT_ANSWER, QuestionSpec, question_field
 
 Kind = SurveyQuestion.Kind
 EXTRA_QUESTIONS = 3
@@ -64,7 +64,9 @@ class QuestionForm(BootstrapMixin, forms.Form):
         )
 
 
-QuestionFormSet = forms.formset_factory(QuestionForm, extra=0, max_num=30, absolute_max=40)
+QuestionFormSet = forms.formset_factory(
+    QuestionForm, extra=0, max_num=MAX_QUESTIONS, absolute_max=MAX_QUESTIONS + 10
+)
 
 
 def question_initial(specs: list[QuestionSpec]) -> list[dict[str, object]]:
@@ -101,7 +103,7 @@ class AnswerForm(forms.Form):
             else:
                 field = forms.CharField(
                     widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
-                    max_length=2000,
+                    max_length=MAX_TEXT_ANSWER,
                 )
             # The service says what is missing, in one place for the page and the API.
             field.required = False
@@ -110,4 +112,4 @@ class AnswerForm(forms.Form):
             self.fields[name] = field
 
     def answers(self) -> dict[str, object]:
-        return {name: value for name, value in self.cleaned_data.items() if value not in ("",)}
+        return {name: value for name, value in self.cleaned_data.items() if value != ""}

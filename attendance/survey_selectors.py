@@ -7,19 +7,19 @@ the answers given at those points. Results take the same few queries for 5 answe
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from directory.models import AdministrativeUnit
 from directory.selectors import AnyUser, scope_for
-from events.models import RosterEntry, Session, SessionPoint
+from events.models import Session, SessionPoint
 from events.selectors import sessions_for
 
 from .models import Attendance, Survey, SurveyAnswer, SurveyQuestion, SurveyReceipt, SurveyResponse
+from .selectors import get_invitation
 
 Kind = SurveyQuestion.Kind
 
@@ -80,43 +80,28 @@ class AttendeeSurvey:
         return self.attended and not self.answered and self.state == "open"
 
 
-def survey_state(survey: Survey, now: datetime) -> str:
-    if now < survey.opens_at:
-        return "not_open"
-    if now >= survey.closes_at:
-        return "closed"
-    return "open"
-
-
 def get_survey_for_attendee(user: AnyUser, session_id: int) -> AttendeeSurvey:
     """The survey of a session the person is on the roster of; 404 for anyone else."""
-    person_id = scope_for(user).person_id
-    if person_id is None:
-        raise Http404
+    entry = get_invitation(user, session_id)
     survey = (
         Survey.objects.select_related("session")
-        .filter(
-            session_id=session_id,
-            session__roster__person_id=person_id,
-            session__roster__removed_at=None,
+        .filter(session_id=session_id)
+        .annotate(
+            answered=Exists(
+                SurveyReceipt.objects.filter(survey=OuterRef("pk"), person_id=entry.person_id)
+            )
         )
         .first()
     )
     if survey is None:
         raise Http404
-    attended = RosterEntry.objects.filter(
-        session_id=session_id,
-        person_id=person_id,
-        removed_at=None,
-        attendance__checked_in_at__isnull=False,
-    ).exists()
-    answered = SurveyReceipt.objects.filter(survey=survey, person_id=person_id).exists()
+    attendance = getattr(entry, "attendance", None)
     return AttendeeSurvey(
         survey=survey,
         questions=list(survey.questions.all()),
-        attended=attended,
-        answered=answered,
-        state=survey_state(survey, timezone.now()),
+        attended=attendance is not None and attendance.checked_in_at is not None,
+        answered=survey.answered,
+        state=survey.state_at(timezone.now()),
     )
 
 
@@ -127,10 +112,6 @@ class QuestionResult:
     distribution: list[int] = field(default_factory=lambda: [0] * 5)
     average: float | None = None
     choice_counts: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def percentages(self) -> list[int]:
-        return [round(100 * n / self.count) if self.count else 0 for n in self.distribution]
 
 
 @dataclass
@@ -159,6 +140,27 @@ def narrow_points(
     return points
 
 
+def filter_points(
+    access: SurveyAccess,
+    *,
+    province_id: int | None,
+    point_id: int | None,
+    provinces: QuerySet[AdministrativeUnit] | None = None,
+) -> tuple[QuerySet[SessionPoint], AdministrativeUnit | None]:
+    """The points the results cover after the province and point filters, with the province
+    chosen; 404 for a province or point outside the points in scope."""
+    province = None
+    if province_id is not None:
+        if provinces is None:
+            provinces = provinces_of(access.points)
+        province = provinces.filter(pk=province_id).first()
+        if province is None:
+            raise Http404
+    if point_id is not None and not access.points.filter(point_id=point_id).exists():
+        raise Http404
+    return narrow_points(access.points, province=province, point_id=point_id), province
+
+
 def survey_results(survey: Survey, points: QuerySet[SessionPoint]) -> SurveyResults:
     """Counts, score distribution, average and choice counts per question, with the
     response rate (responses / people checked in), over the answers given at `points`."""
@@ -172,27 +174,14 @@ def survey_results(survey: Survey, points: QuerySet[SessionPoint]) -> SurveyResu
         .values_list("question_id", "scale_value", "choice")
         .annotate(n=Count("pk"))
     )
-    texts = (
-        SurveyAnswer.objects.filter(
-            response__survey=survey,
-            response__participation__in=points.values("pk"),
-            question__kind=Kind.TEXT,
-        )
-        .order_by()
-        .values_list("question_id")
-        .annotate(n=Count("pk"))
-    )
+    # A free-text answer has neither score nor choice: its question's rows make one group.
     for question_id, scale_value, choice, n in rows:
         result = results[question_id]
-        if result.question.kind == Kind.TEXT:
-            continue
         result.count += n
         if scale_value is not None:
             result.distribution[scale_value - 1] += n
         elif choice:
             result.choice_counts.append((choice, n))
-    for question_id, n in texts:
-        results[question_id].count = n
     for result in results.values():
         q = result.question
         if q.kind == Kind.SCALE and result.count:
@@ -202,9 +191,9 @@ def survey_results(survey: Survey, points: QuerySet[SessionPoint]) -> SurveyResu
             given = dict(result.choice_counts)
             # The organiser's order, then anything no longer offered.
             result.choice_counts = [(c, given.pop(c, 0)) for c in q.choices] + sorted(given.items())
-    counts = SurveyResponse.objects.filter(
+    responses = SurveyResponse.objects.filter(
         survey=survey, participation__in=points.values("pk")
-    ).aggregate(n=Count("pk"))
+    ).count()
     checked_in = Attendance.objects.filter(
         session_id=survey.session_id,
         participation__in=points.values("pk"),
@@ -213,7 +202,7 @@ def survey_results(survey: Survey, points: QuerySet[SessionPoint]) -> SurveyResu
     ).count()
     return SurveyResults(
         survey=survey,
-        responses=counts["n"],
+        responses=responses,
         checked_in=checked_in,
         questions=[results[q.pk] for q in questions],
     )

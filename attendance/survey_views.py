@@ -31,15 +31,6 @@ from .survey_forms import (
 TEXT_PAGE_SIZE = 20
 
 
-def _specs_of(survey: object) -> list[services.QuestionSpec]:
-    if survey is None:
-        return services.default_questions()
-    return [
-        services.QuestionSpec(q.kind, q.text, tuple(q.choices), q.required)
-        for q in survey.questions.all()
-    ]
-
-
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def survey_setup(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -56,7 +47,7 @@ def survey_setup(request: HttpRequest, session_id: int) -> HttpResponse:
             specs = [spec for row in questions for spec in [row.spec()] if spec is not None]
             if answered:
                 # The question rows are shown disabled, so the browser sends none of them.
-                specs = _specs_of(survey)
+                specs = services.question_specs(survey)
             try:
                 services.set_up_survey(
                     actor=request.user, session=session, questions=specs, **form.cleaned_data
@@ -74,16 +65,16 @@ def survey_setup(request: HttpRequest, session_id: int) -> HttpResponse:
         )
         form = SurveySettingsForm(
             initial={
-                "title": survey.title
-                if survey
-                else _("Satisfaction survey: %(title)s") % {"title": session.title},
+                "title": survey.title if survey else services.default_title(session),
                 "intro": survey.intro if survey else "",
                 "is_anonymous": survey.is_anonymous if survey else True,
                 "opens_at": timezone.localtime(opens),
                 "closes_at": timezone.localtime(closes),
             }
         )
-        questions = QuestionFormSet(initial=question_initial(_specs_of(survey)), prefix="questions")
+        questions = QuestionFormSet(
+            initial=question_initial(services.question_specs(survey)), prefix="questions"
+        )
     context = {
         "session": session,
         "survey": survey,
@@ -102,16 +93,13 @@ def _int_or_none(value: str | None) -> int | None:
 def _narrowed(request: HttpRequest, access: selectors.SurveyAccess) -> tuple[object, dict]:
     """The points the results cover after the province and point filters (within scope)."""
     provinces = selectors.provinces_of(access.points)
-    province = None
-    province_id = _int_or_none(request.GET.get("province"))
-    if province_id is not None:
-        province = provinces.filter(pk=province_id).first()
-        if province is None:
-            raise Http404
     point_id = _int_or_none(request.GET.get("point"))
-    if point_id is not None and not access.points.filter(point_id=point_id).exists():
-        raise Http404
-    points = selectors.narrow_points(access.points, province=province, point_id=point_id)
+    points, province = selectors.filter_points(
+        access,
+        province_id=_int_or_none(request.GET.get("province")),
+        point_id=point_id,
+        provinces=provinces,
+    )
     filters = {
         "provinces": provinces,
         "province": province,
@@ -179,7 +167,7 @@ def survey_results(request: HttpRequest, session_id: int) -> HttpResponse:
         "text_questions": text_questions,
         "text_question": text_question,
         "text_page": text_page,
-        "state": selectors.survey_state(survey, timezone.now()),
+        "state": survey.state_at(timezone.now()),
         "filter_query": query.urlencode(),
         **filters,
     }
@@ -192,16 +180,14 @@ def survey_export(request: HttpRequest, session_id: int, file_format: str) -> Ht
     access = selectors.get_survey_for_organiser(request.user, session_id)
     survey = access.survey
     points, _filters = _narrowed(request, access)
-    questions = list(survey.questions.all())
-    responses = selectors.responses_for_export(survey, points)
+    # Read in chunks, each with its answers, rather than every response at once.
+    responses = selectors.responses_for_export(survey, points).iterator(chunk_size=2000)
     name = f"khao-sat-{slugify(access.session.title)[:60] or access.session.pk}"
     if file_format == "xlsx":
-        data = survey_exports.results_xlsx(
-            selectors.survey_results(survey, points), questions, responses
-        )
+        data = survey_exports.results_xlsx(selectors.survey_results(survey, points), responses)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        data = survey_exports.results_csv(survey, questions, responses)
+        data = survey_exports.results_csv(survey, list(survey.questions.all()), responses)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'

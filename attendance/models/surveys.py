@@ -6,6 +6,7 @@ and person, which says that someone answered without saying what.
 """
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -51,8 +52,17 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_open_at(self, moment: object) -> bool:
-        return self.opens_at <= moment < self.closes_at  # type: ignore[operator]
+    def state_at(self, moment: datetime) -> str:
+        """Where the moment falls in the window: "not_open", "open" or "closed" (the codes
+        an answer is refused with)."""
+        if moment < self.opens_at:
+            return "not_open"
+        if moment >= self.closes_at:
+            return "closed"
+        return "open"
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.state_at(moment) == "open"
 
 
 class SurveyQuestion(models.Model):

@@ -60,6 +60,10 @@ def default_window(session: Session) -> tuple[datetime, datetime]:
     return session.ends_at, session.ends_at + timedelta(days=SURVEY_DAYS_OPEN)
 
 
+def default_title(session: Session) -> str:
+    return _("Satisfaction survey: %(title)s") % {"title": session.title}
+
+
 def require_survey_editor(*, actor: AbstractBaseUser, session: Session) -> None:
     """Only an organiser whose scope covers the session's programme sets its survey."""
     scope = scope_for(actor)
@@ -112,7 +116,10 @@ def _clean_questions(questions: Sequence[QuestionSpec]) -> list[QuestionSpec]:
     return cleaned
 
 
-def _specs(survey: Survey) -> list[QuestionSpec]:
+def question_specs(survey: Survey | None) -> list[QuestionSpec]:
+    """The survey's questions as the organiser wrote them; the defaults before it exists."""
+    if survey is None:
+        return default_questions()
     return [
         QuestionSpec(q.kind, q.text, tuple(q.choices), q.required) for q in survey.questions.all()
     ]
@@ -146,7 +153,7 @@ def set_up_survey(
         answered = False
     else:
         answered = survey.receipts.exists()
-        if answered and specs != _specs(survey):
+        if answered and specs != question_specs(survey):
             raise ValidationError(
                 {
                     "questions": _(
@@ -164,7 +171,7 @@ def set_up_survey(
                     )
                 }
             )
-    survey.title = title.strip() or _("Satisfaction survey: %(title)s") % {"title": session.title}
+    survey.title = title.strip() or default_title(session)
     survey.intro = intro.strip()
     survey.is_anonymous = is_anonymous
     survey.opens_at = opens_at
@@ -211,15 +218,16 @@ def attended_entry(*, survey: Survey, person: Person) -> RosterEntry:
 
 
 def require_open(*, survey: Survey, now: datetime) -> None:
-    if now < survey.opens_at:
+    state = survey.state_at(now)
+    if state == "not_open":
         raise ValidationError(
-            _("The survey opens at %(when)s.") % {"when": _when(survey.opens_at)}, code="not_open"
+            _("The survey opens at %(when)s.") % {"when": _when(survey.opens_at)}, code=state
         )
-    if now >= survey.closes_at:
+    if state == "closed":
         raise ValidationError(
             _("The survey closed at %(when)s; answers are no longer accepted.")
             % {"when": _when(survey.closes_at)},
-            code="closed",
+            code=state,
         )
 
 
