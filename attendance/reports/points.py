@@ -138,8 +138,9 @@ def programme_sessions(filters: ReportFilters) -> QuerySet[Session]:
 
 def programme_totals(filters: ReportFilters) -> ProgrammeTotals:
     """The programme's sessions added up, with distinct people and completions."""
+    sessions = filters.sessions()
     entries = RosterEntry.objects.filter(
-        session__in=filters.sessions(),
+        session__in=sessions,
         participation__point__unit__path__startswith=filters.root.path,
     )
     checked = Q(attendance__checked_in_at__isnull=False)
@@ -154,7 +155,7 @@ def programme_totals(filters: ReportFilters) -> ProgrammeTotals:
         people_attended=Count("person", filter=checked, distinct=True),
     )
     figures["completed"] = Completion.objects.filter(
-        programme_id__in=filters.sessions().values("programme_id"),
+        programme_id__in=sessions.values("programme_id"),
         point__unit__path__startswith=filters.root.path,
         completed=True,
     ).count()
