@@ -144,12 +144,8 @@ def survey_results(request: HttpRequest, session_id: int) -> HttpResponse:
         for item in results.questions
         if item.question.kind == SurveyQuestion.Kind.TEXT
     ]
-    text_question = None
     chosen = _int_or_none(request.GET.get("text"))
-    for question in text_questions:
-        if chosen is None or question.pk == chosen:
-            text_question = question
-            break
+    text_question = next((q for q in text_questions if chosen in (None, q.pk)), None)
     text_page = None
     if text_question is not None:
         text_page = Paginator(
