@@ -179,10 +179,9 @@ def point_state(*, session: Session, checked_in: int, now: datetime) -> str:
 
 
 def _group_of(path: str, level: str, province_names: dict[int, str]) -> tuple[str, str]:
-    ids = path.strip("/").split("/")
-    if level == AdministrativeUnit.Level.NATION or len(ids) < 2:
+    province_id = AdministrativeUnit.province_id_in(path)
+    if level == AdministrativeUnit.Level.NATION or province_id is None:
         return CENTRAL_GROUP, _("Central level")
-    province_id = int(ids[1])
     return str(province_id), province_names.get(province_id, "")
 
 
@@ -208,9 +207,7 @@ def session_dashboard(
             "point__unit__level",
         )
     )
-    province_ids = {
-        int(path.strip("/").split("/")[1]) for *_, path, _level in rows if path.count("/") > 2
-    }
+    province_ids = {AdministrativeUnit.province_id_in(path) for *_, path, _level in rows} - {None}
     provinces = {
         pk: (name, code)
         for pk, name, code in AdministrativeUnit.objects.filter(pk__in=province_ids).values_list(

@@ -83,6 +83,13 @@ class AdministrativeUnit(models.Model):
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
 
+    @staticmethod
+    def province_id_in(path: str) -> int | None:
+        """The province (the nation's child) that the unit with this path lies in, itself
+        if it is one; None for the nation. Read from the path, without a query."""
+        parts = path.strip("/").split("/")
+        return int(parts[1]) if len(parts) > 1 else None
+
 
 class Agency(models.Model):
     """An agency or unit (cơ quan, đơn vị) that sends civil servants to training."""

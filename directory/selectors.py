@@ -88,11 +88,16 @@ def _outermost(paths: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def valid_during_q(start: date, end: date, prefix: str = "") -> Q:
+    """A filter for units that existed on some day from `start` to `end`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start})
+    )
+
+
 def valid_on_q(day: date, prefix: str = "") -> Q:
     """A filter for units that existed on `day` (districts ended on 1 July 2025)."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day})
-    )
+    return valid_during_q(day, day, prefix)
 
 
 def units_for(user: AnyUser, *, on: date | None = None) -> QuerySet[AdministrativeUnit]:

@@ -232,12 +232,12 @@ def points_by_province(session: Session) -> list[ProvinceGroup]:
         .order_by("point__unit__path", "point__name")
         .values_list("pk", "point__name", "point__unit__name", "point__unit__path")
     )
-    province_ids = {int(path.strip("/").split("/")[1]) for *_, path in rows if path.count("/") > 2}
+    province_of = AdministrativeUnit.province_id_in
+    province_ids = {province_of(path) for *_, path in rows} - {None}
     names = dict(AdministrativeUnit.objects.filter(pk__in=province_ids).values_list("pk", "name"))
     groups: dict[str, list[tuple[int, str, str]]] = {}
     for participation_id, point_name, unit_name, path in rows:
-        parts = path.strip("/").split("/")
-        province = names.get(int(parts[1]), unit_name) if len(parts) > 1 else unit_name
+        province = names.get(province_of(path), unit_name)
         groups.setdefault(province, []).append((participation_id, point_name, unit_name))
     return [ProvinceGroup(name, points) for name, points in sorted(groups.items())]
 

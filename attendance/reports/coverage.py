@@ -36,6 +36,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, pgettext
 
 from directory.models import AdministrativeUnit, Agency
+from directory.selectors import valid_during_q
 
 from ..models import Attendance
 from .filters import ReportFilters
@@ -180,13 +181,6 @@ class Coverage:
     def _noun(key: tuple[int, bool, str]) -> str:
         _depth, own, level = key
         return agencies_noun(level) if own else units_noun(level)
-
-
-def valid_during_q(start: date, end: date, prefix: str = "") -> Q:
-    """Units that existed on some day of the period."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start})
-    )
 
 
 def report_period(filters: ReportFilters, sessions: list[tuple[int, object]]) -> tuple[date, date]:

@@ -66,8 +66,7 @@ def roster_rows(filters: ReportFilters, *, chunk: int = 5000) -> Iterator[list[o
     for point, path, unit_name, agency, name, position, arrived, left, excuse in rows.iterator(
         chunk_size=chunk
     ):
-        parts = path.strip("/").split("/")
-        province = provinces.get(int(parts[1]), unit_name) if len(parts) > 1 else unit_name
+        province = provinces.get(AdministrativeUnit.province_id_in(path), unit_name)
         status = attendance_status(
             session=session, checked_in_at=arrived, checked_out_at=left, excuse=excuse or ""
         )
