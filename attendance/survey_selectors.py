@@ -238,7 +238,7 @@ def responses_for_export(survey: Survey, points: QuerySet[SessionPoint]) -> Quer
 def provinces_of(points: QuerySet[SessionPoint]) -> QuerySet[AdministrativeUnit]:
     """The provinces the points lie in, for the results filter."""
     paths = points.values_list("point__unit__path", flat=True)
-    ids = {int(path.strip("/").split("/")[1]) for path in paths if path.count("/") > 2}
+    ids = {AdministrativeUnit.province_id_in(path) for path in paths} - {None}
     return AdministrativeUnit.objects.filter(
         pk__in=ids, level=AdministrativeUnit.Level.PROVINCE
     ).order_by("name")
