@@ -14,11 +14,3 @@ class AttendanceConfig(AppConfig):
         from .services.invitations import personal_parts
 
         provide_personal_parts(personal_parts)
-
-        from events.signals import session_closed
-        from training.signals import programme_closed
-
-        from .signals import on_programme_closed, on_session_closed
-
-        session_closed.connect(on_session_closed, dispatch_uid="attendance.session_closed")
-        programme_closed.connect(on_programme_closed, dispatch_uid="attendance.programme_closed")

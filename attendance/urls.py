@@ -1,6 +1,11 @@
+"""Check-in pages: the roster, the scanner, the point's screen, self check-in, invitations,
+badges and the live dashboard."""
+
 from django.urls import path, re_path
 
-from . import certificate_views, dashboard_urls, report_urls, roster_views, survey_urls, views
+from .views import checkin as views
+from .views import dashboard
+from .views import roster as roster_views
 
 app_name = "attendance"
 urlpatterns = [
@@ -44,50 +49,9 @@ urlpatterns = [
     path("points/<int:participation_id>/badges.pdf", views.badge_sheet, name="badge_sheet"),
     path("here/<str:code>/", views.self_check_in, name="self_check_in"),
     path("sessions/<int:session_id>/invitation/", views.invitation, name="invitation"),
-    path("sessions/<int:session_id>/close/", views.close_session, name="close_session"),
-    path("programmes/", certificate_views.programme_list, name="programme_list"),
     path(
-        "programmes/<int:pk>/certificates/",
-        certificate_views.programme_certificates,
-        name="programme_certificates",
+        "sessions/<int:session_id>/dashboard/",
+        dashboard.session_dashboard,
+        name="session_dashboard",
     ),
-    path(
-        "programmes/<int:pk>/collation.json",
-        certificate_views.collation_progress,
-        name="collation_progress",
-    ),
-    path(
-        "programmes/<int:pk>/register.xlsx",
-        certificate_views.register_export,
-        name="register_export",
-    ),
-    path(
-        "certificates/<int:certificate_id>.pdf",
-        certificate_views.certificate_file,
-        name="certificate_file",
-    ),
-    path(
-        "certificates/<int:certificate_id>/revoke/",
-        certificate_views.certificate_revoke,
-        name="certificate_revoke",
-    ),
-    path(
-        "certificates/<int:certificate_id>/reissue/",
-        certificate_views.certificate_reissue,
-        name="certificate_reissue",
-    ),
-    path(
-        "bridge-points/<int:point_id>/certificates/",
-        certificate_views.point_certificates,
-        name="point_certificates",
-    ),
-    re_path(
-        r"^bridge-points/(?P<point_id>\d+)/programmes/(?P<programme_id>\d+)/"
-        r"certificates\.(?P<file_format>pdf|zip)$",
-        certificate_views.point_certificates_file,
-        name="point_certificates_file",
-    ),
-    *survey_urls.urlpatterns,
-    *report_urls.urlpatterns,
-    *dashboard_urls.urlpatterns,
 ]

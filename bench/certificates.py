@@ -63,9 +63,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
 from PIL import Image, ImageDraw
 
-from attendance import certificate_pdf
-from attendance.models import Attendance, Certificate, CertificateCounter, Collation, Completion
-from attendance.services import certificates as service
+from attendance.models import Attendance
 from bench import Figure
 from bench.data import (
     POINTS,
@@ -76,6 +74,9 @@ from bench.data import (
     settle,
     table,
 )
+from certificates import pdf as certificate_pdf
+from certificates.models import Certificate, CertificateCounter, Collation, Completion
+from certificates.services import collation as service
 from events.models import Notice, RosterEntry, Session
 from training.models import Programme
 from training.services import set_completion_rule
@@ -272,7 +273,7 @@ def run_collation(programme: Programme) -> tuple[float, list[dict[str, object]]]
     dispatched: list[int] = []
     tasks = SimpleNamespace(delay_on_commit=lambda ids: dispatched.append(len(ids)))
     with (
-        mock.patch("attendance.tasks.render_certificates", tasks),
+        mock.patch("certificates.tasks.render_certificates", tasks),
         timed_stages() as spent,
     ):
         began = time.perf_counter()

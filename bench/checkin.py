@@ -57,15 +57,7 @@ from django.utils.crypto import get_random_string
 from attendance.models import Attendance, ScanAttempt
 from attendance.tickets import ticket_for
 from bench import Figure
-from bench.data import (
-    POINTS,
-    ROSTER_SIZE,
-    add_coordinators,
-    add_people,
-    add_roster,
-    execute,
-    table,
-)
+from bench.data import POINTS, ROSTER_SIZE, add_coordinators, add_people, add_roster, execute, table
 from bench.national_session import build_network
 from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 from events.services.points import insert_participations

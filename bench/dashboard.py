@@ -15,10 +15,10 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from attendance.dashboard_api import DashboardOut, dashboard_data
-from attendance.dashboard_selectors import session_dashboard
+from attendance.api.dashboard import DashboardOut, dashboard_data
 from attendance.models import Attendance
 from attendance.selectors import live_counts
+from attendance.selectors.dashboard import session_dashboard
 from bench import Figure
 from bench.data import add_people, add_roster, execute, table
 from bench.national_session import build_network, schedule

@@ -29,14 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench import Figure
-from bench.data import (
-    POINTS,
-    ROSTER_SIZE,
-    add_coordinators,
-    execute,
-    national_session,
-    table,
-)
+from bench.data import POINTS, ROSTER_SIZE, add_coordinators, execute, national_session, table
 from events.models import Notice, NoticeBatch, RosterEntry, Session
 from events.models.notices import DEFAULT_PLAN, PlanLine
 from events.services import plan_due_notices

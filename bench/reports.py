@@ -6,7 +6,7 @@ on its rosters (`bench.data`: one specialised agency at each point's unit, so 34
 provinces and 3,321 at the communes, about 90 people each), every one of them checked in
 between 20 minutes before the start and 10 minutes after it.
 
-coverage_rollup_seconds: `attendance.reports.coverage` for the nation as a national
+coverage_rollup_seconds: `reports.selectors.coverage` for the nation as a national
 organiser sees it: the nation's own figure (ministries), then per level (34 provinces,
 3,321 communes) whether a person of an agency located at the unit checked in, and the same
 for each of the 34 provinces (the chart's rows). The run fails unless it finds 34/34 and
@@ -35,18 +35,11 @@ from django.db import connection
 from openpyxl import Workbook
 
 from attendance.models import Attendance
-from attendance.reports import build_report, coverage, resolve_filters, roster_rows, write_xlsx
 from bench import Figure
-from bench.data import (
-    POINTS,
-    ROSTER_SIZE,
-    check_everyone_in,
-    national_session,
-    settle,
-    table,
-)
+from bench.data import POINTS, ROSTER_SIZE, check_everyone_in, national_session, settle, table
 from directory.models import Person
 from events.models import RosterEntry, Session
+from reports.selectors import build_report, coverage, resolve_filters, roster_rows, write_xlsx
 
 COVERAGE_REPEATS = 7
 EXPORT_REPEATS = 3

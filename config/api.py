@@ -4,11 +4,11 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from attendance.api import router as attendance_router
-from attendance.dashboard_api import router as dashboard_router
-from attendance.report_api import router as report_router
-from attendance.survey_api import router as survey_router
+from attendance.api.dashboard import router as dashboard_router
 from directory.api import router as directory_router
 from events.api import router as events_router
+from reports.api import router as report_router
+from surveys.api import router as survey_router
 from training.api import router as training_router
 
 api = NinjaAPI(

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from attendance import certificate_views
+from certificates import views as certificate_views
 from directory import views as directory_views
+from events import views as events_views
 
 from .api import api
 
@@ -14,7 +15,13 @@ urlpatterns = [
     path("", directory_views.home, name="home"),
     path("directory/", include("directory.urls")),
     path("", include("events.urls")),
+    # Surveys, certificates and reports began inside the attendance app; their pages keep
+    # the addresses people have bookmarked and printed.
     path("attendance/", include("attendance.urls")),
+    path("attendance/", include("surveys.urls")),
+    path("attendance/", include("certificates.urls")),
+    path("attendance/", include("reports.urls")),
+    path("attendance/sessions/<int:pk>/close/", events_views.close_session),
     path("certificates/", certificate_views.my_certificates, name="my_certificates"),
     path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", certificate_views.verify, name="verify_certificate"),

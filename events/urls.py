@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/reschedule/", views.session_reschedule, name="session_reschedule"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/close/", views.close_session, name="close_session"),
     path("sessions/<int:pk>/points/", views.session_points, name="session_points"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("sessions/<int:pk>/notices/", notice_views.session_notices, name="session_notices"),

@@ -334,3 +334,17 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "events/my_sessions.html", context)
+
+
+@organiser_required
+@require_http_methods(["POST"])
+def close_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a session that has started: its rosters and attendance freeze."""
+    session = selectors.get_session_for(request.user, pk)
+    try:
+        services.close_session(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is closed; its attendance is frozen."))
+    return redirect("events:session_detail", session.pk)

@@ -1,12 +1,6 @@
 """Every check-in and every change to attendance goes through these functions."""
 
-from .changes import (
-    check_in_walk_in,
-    correct_times,
-    decide_excuse,
-    request_excuse,
-    undo_check_in,
-)
+from .changes import check_in_walk_in, correct_times, decide_excuse, request_excuse, undo_check_in
 from .checkin import (
     CHECK_IN,
     CHECK_OUT,
@@ -17,29 +11,19 @@ from .checkin import (
     upsert_arrival,
 )
 from .invitations import invitation_link
-from .surveys import (
-    QuestionSpec,
-    default_questions,
-    set_up_survey,
-    submit_survey_response,
-)
 
 __all__ = [
     "CHECK_IN",
     "CHECK_OUT",
-    "QuestionSpec",
     "ScanRequest",
     "ScanResult",
     "check_in_walk_in",
     "correct_times",
     "decide_excuse",
-    "default_questions",
     "invitation_link",
     "record_scan",
     "request_excuse",
     "self_check_in",
-    "set_up_survey",
-    "submit_survey_response",
     "undo_check_in",
     "upsert_arrival",
 ]

@@ -10,12 +10,7 @@ from django.utils.translation import gettext as _
 
 from directory.selectors import scope_for
 from events.models import RosterEntry, SessionPoint
-from events.services import (
-    PersonDetails,
-    add_walk_in,
-    require_open,
-    require_roster_keeper,
-)
+from events.services import PersonDetails, add_walk_in, require_open, require_roster_keeper
 
 from ..models import Attendance, AttendanceChange, Method
 from .checkin import record_change, upsert_arrival

@@ -21,7 +21,7 @@ def personal_parts(entry: RosterEntry, kind: str) -> PersonalParts:
     if kind == Notice.Kind.CERTIFICATE:
         return PersonalParts(link=sign_in_link(entry.person, reverse("my_certificates")), ticket="")
     if kind == Notice.Kind.SURVEY:
-        survey_form = reverse("attendance:survey_answer", args=[entry.session_id])
+        survey_form = reverse("surveys:survey_answer", args=[entry.session_id])
         return PersonalParts(link=sign_in_link(entry.person, survey_form), ticket="")
     return PersonalParts(
         link=invitation_link(entry), ticket=ticket_for(entry.pk, entry.ticket_version)

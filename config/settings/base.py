@@ -33,10 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "common",
     "directory",
     "training",
     "events",
     "attendance",
+    "surveys",
+    "certificates",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -219,11 +223,11 @@ DASHBOARD_POLL_SECONDS = env.int("DASHBOARD_POLL_SECONDS", default=15)
 
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {
-        "task": "attendance.tasks.sweep_certificates",
+        "task": "certificates.tasks.sweep_certificates",
         "schedule": timedelta(minutes=1),
     },
     "report-exports-expiry": {
-        "task": "attendance.tasks.expire_report_exports",
+        "task": "reports.tasks.expire_report_exports",
         "schedule": timedelta(hours=6),
     },
     "notices-tick": {

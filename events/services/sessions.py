@@ -13,14 +13,7 @@ from directory.models import Agency
 from directory.selectors import scope_for
 from training.models import Programme
 
-from ..models import (
-    AgendaItem,
-    BridgePoint,
-    InvitedAgency,
-    Session,
-    SessionChange,
-    SessionPoint,
-)
+from ..models import AgendaItem, BridgePoint, InvitedAgency, Session, SessionChange, SessionPoint
 from ..selectors import Conflict, find_conflicts
 from ..signals import session_closed
 from .points import PointSelection, insert_participations, select_points

@@ -25,7 +25,7 @@ from directory.models import Agency, Person
 from events.models import RosterChange, RosterEntry
 from events.services import PersonDetails, close_session, remove_from_roster
 from tests import factories
-from tests.attendance.conftest import move_start_into_past, ticket
+from tests.checkins import move_start_into_past, ticket
 
 pytestmark = pytest.mark.django_db
 

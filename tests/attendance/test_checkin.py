@@ -29,7 +29,7 @@ from events.services import (
     revoke_ticket,
 )
 from tests import factories
-from tests.attendance.conftest import move_start_into_past, post_scan, ticket
+from tests.checkins import move_start_into_past, post_scan, ticket
 from tests.events.seeds import vinh_phuc_session
 
 pytestmark = pytest.mark.django_db

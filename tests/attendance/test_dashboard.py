@@ -11,18 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.dashboard_selectors import (
-    CENTRAL_GROUP,
-    PointState,
-    dashboard_for,
-)
+from attendance.selectors.dashboard import CENTRAL_GROUP, PointState, dashboard_for
 from directory.models import AdministrativeUnit
 from events.models import Session, SessionPoint
 from events.services import PointSelection, add_to_roster
 from tests import factories
+from tests.checkins import attend, attendee_of
 from tests.events.seeds import at, ministry_training, vinh_phuc_session
-
-from .conftest import attend, attendee_of
 
 
 def board(user, session, now=None):

@@ -93,7 +93,7 @@ def test_my_sessions_come_from_the_roster(client, rush, manh):
 
 def test_an_organiser_closes_a_started_session_from_its_page(client, rush):
     client.force_login(rush.organiser)
-    url = reverse("attendance:close_session", args=[rush.session.pk])
+    url = reverse("events:close_session", args=[rush.session.pk])
 
     too_early = client.post(url)
     rush.session.refresh_from_db()
@@ -116,7 +116,7 @@ def test_a_coordinator_cannot_close_a_session(client, rush):
     )
     client.force_login(rush.coordinator)
 
-    response = client.post(reverse("attendance:close_session", args=[rush.session.pk]))
+    response = client.post(reverse("events:close_session", args=[rush.session.pk]))
 
     assert response.status_code == 403
     rush.session.refresh_from_db()

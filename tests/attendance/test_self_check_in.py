@@ -26,7 +26,7 @@ from attendance.tickets import (
 )
 from events.services import cancel_session, close_session, remove_from_roster
 from tests import factories
-from tests.attendance.conftest import attendee_of, move_start_into_past
+from tests.checkins import attendee_of, move_start_into_past
 
 pytestmark = pytest.mark.django_db
 

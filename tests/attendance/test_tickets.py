@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from attendance import tickets
 from attendance.tickets import TicketError, read_ticket, ticket_digest, ticket_for
-from tests.attendance.conftest import ticket
+from tests.checkins import ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.models import Attendance, Survey, SurveyReceipt, SurveyResponse
-from attendance.reports import coverage, resolve_filters
-from attendance.services import submit_survey_response
+from attendance.models import Attendance
 from directory.models import AdministrativeUnit, Person, RoleAssignment
 from events.models import BridgePoint, Session
+from reports.selectors import coverage, resolve_filters
+from surveys.models import Survey, SurveyReceipt, SurveyResponse
+from surveys.services import submit_survey_response
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_the_demo_has_a_survey_with_answers_and_reports_with_figures(client):
     submit_survey_response(person=attendee, survey=survey, answers=answers)
     # and its results page draws the charts for vinhphuc
     client.post(reverse("login"), {"username": "vinhphuc", "password": "diemcau2021"})
-    results = client.get(reverse("attendance:survey_results", args=[session.pk]))
+    results = client.get(reverse("surveys:survey_results", args=[session.pk]))
     assert results.status_code == 200
 
     # and the reports open on 2021, the year with check-ins, with figures for both organisers

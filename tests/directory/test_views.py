@@ -65,7 +65,7 @@ def test_person_page_in_scope_shows_the_person(client, vinh_phuc_organiser, lan)
 
     assert response.status_code == 200
     assert "Nguyễn Thị Lan" in response.content.decode()
-    assert reverse("attendance:person_history", args=[lan.pk]) in response.content.decode()
+    assert reverse("reports:person_history", args=[lan.pk]) in response.content.decode()
 
 
 def test_ben_tre_person_page_is_404_for_vinh_phuc_organiser(client, vinh_phuc_organiser, hai):

@@ -14,7 +14,7 @@ from django.db import connections
 from django.test import Client
 from PIL import Image
 
-from tests.attendance.conftest import rush  # noqa: F401
+from tests.checkins import rush  # noqa: F401
 from tests.events.conftest import upcoming  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")

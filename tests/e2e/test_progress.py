@@ -7,8 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from attendance.models import Collation, ReportExport
+from certificates.models import Collation
 from events.services import send_due_notices
+from reports.models import ReportExport
 from tests import factories
 
 from .conftest import CHROMIUM
@@ -42,7 +43,7 @@ def test_a_running_export_shows_its_rows_then_the_download_link_without_reload(
     page = phone.page
 
     # when: the requester opens the export's page
-    page.goto(live_server.url + reverse("attendance:report_export_status", args=[export.pk]))
+    page.goto(live_server.url + reverse("reports:report_export_status", args=[export.pk]))
     box = page.locator("#report-export")
     expect(box.locator('[data-field="rows_done"]')).to_have_text("1.200")
     expect(box.locator('[data-field="rows_total"]')).to_have_text("5.000")
@@ -70,9 +71,7 @@ def test_a_running_export_shows_its_rows_then_the_download_link_without_reload(
     # then: the download link shows, the waiting note is gone, and the page was not reloaded
     link = box.locator('[data-href="download_url"]')
     expect(link).to_be_visible()
-    expect(link).to_have_attribute(
-        "href", reverse("attendance:report_export_file", args=[export.pk])
-    )
+    expect(link).to_have_attribute("href", reverse("reports:report_export_file", args=[export.pk]))
     expect(box.locator("[data-progress-waiting]")).to_have_count(0)
     expect(box.locator('[data-field="rows_done"]')).to_have_text("5.000")
     expect(box.locator("[data-bar]")).to_have_text("100%")
@@ -102,7 +101,7 @@ def test_a_running_collation_moves_its_bar_and_the_page_reloads_when_it_is_done(
     )
     phone = browser_for(rush.organiser, "-")
     page = phone.page
-    page.goto(live_server.url + reverse("attendance:programme_certificates", args=[programme.pk]))
+    page.goto(live_server.url + reverse("certificates:programme_certificates", args=[programme.pk]))
     box = page.locator("#collation")
     expect(box.locator('[data-field="issued"]')).to_have_text("10")
     expect(box.locator('[role="progressbar"]')).to_have_attribute("aria-valuenow", "70")
@@ -191,11 +190,11 @@ def test_the_poller_rests_while_the_tab_is_hidden_and_backs_off_while_offline(
     )
     phone = browser_for(national, "-")
     page = phone.page
-    progress_url = reverse("attendance:report_export_progress", args=[export.pk])
+    progress_url = reverse("reports:report_export_progress", args=[export.pk])
     polls, failed = [], []
     page.on("request", lambda r: polls.append(r.url) if progress_url in r.url else None)
     page.on("requestfailed", lambda r: failed.append(r.url) if progress_url in r.url else None)
-    page.goto(live_server.url + reverse("attendance:report_export_status", args=[export.pk]))
+    page.goto(live_server.url + reverse("reports:report_export_status", args=[export.pk]))
     expect(page.locator('[data-field="rows_done"]')).to_have_text("10")
     with page.expect_request(lambda r: progress_url in r.url):
         pass  # the first poll

@@ -14,7 +14,7 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import expect
 
-from tests.attendance.test_reports import SEED_SENTENCE, build_demo_province
+from tests.reports.test_reports import SEED_SENTENCE, build_demo_province
 
 pytestmark = pytest.mark.e2e
 
@@ -31,9 +31,7 @@ def test_coverage_page_draws_the_chart_on_a_phone(
     page = phone.page
 
     # when: the nation's coverage of the session
-    page.goto(
-        live_server.url + reverse("attendance:report_coverage") + f"?session={demo.session.pk}"
-    )
+    page.goto(live_server.url + reverse("reports:report_coverage") + f"?session={demo.session.pk}")
 
     # then: the chart is drawn (Chart.js marks its canvas) and the province's row reads as
     # the seeds do
@@ -52,7 +50,7 @@ def test_coverage_page_draws_the_chart_on_a_phone(
     # and the province's own page: its districts as the chart's rows
     page.goto(
         live_server.url
-        + reverse("attendance:report_coverage")
+        + reverse("reports:report_coverage")
         + f"?session={demo.session.pk}&unit={demo.province.pk}"
     )
     expect(page.locator("#coverage-sentence")).to_have_text(SEED_SENTENCE)

@@ -24,7 +24,7 @@ def test_the_choices_box_follows_the_kind_of_question(
     # the suggested questions: four scores, one choice, one written answer
     phone = browser_for(rush.organiser, "-")
     page = phone.page
-    page.goto(live_server.url + reverse("attendance:survey_setup", args=[rush.session.pk]))
+    page.goto(live_server.url + reverse("surveys:survey_setup", args=[rush.session.pk]))
     questions = page.locator("[data-question]")
     kinds = [
         questions.nth(i).locator('select[name$="-kind"]').input_value()

@@ -14,12 +14,7 @@ from icalendar import Calendar
 
 from attendance.tickets import ticket_for
 from events.models import Notice
-from events.services import (
-    cancel_session,
-    plan_due_notices,
-    reschedule_session,
-    send_due_notices,
-)
+from events.services import cancel_session, plan_due_notices, reschedule_session, send_due_notices
 
 Kind, Status, Problem = Notice.Kind, Notice.Status, Notice.Problem
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from attendance.models import Attendance, Survey
+from attendance.models import Attendance
 from events.models import Notice, NoticeBatch, ReminderRule
 from events.services import (
     PersonDetails,
@@ -30,6 +30,7 @@ from events.services import (
     senders_needed,
     switch_reminder_rule,
 )
+from surveys.models import Survey
 from tests import factories
 
 Kind, Status, Problem = Notice.Kind, Notice.Status, Notice.Problem
@@ -181,7 +182,7 @@ def test_the_survey_request_goes_only_to_those_who_checked_in(upcoming):
         participation=entry.participation,
         checked_in_at=session.starts_at,
     )
-    # Survey requests go out only for a session with a survey (tests/attendance/test_surveys.py).
+    # Survey requests go out only for a session with a survey (tests/surveys/test_surveys.py).
     Survey.objects.create(
         session=session,
         title="Khảo sát",

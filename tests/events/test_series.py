@@ -8,12 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events.models import Session, SessionSeries
-from events.services import (
-    PointSelection,
-    cancel_session,
-    reschedule_session,
-    schedule_series,
-)
+from events.services import PointSelection, cancel_session, reschedule_session, schedule_series
 from tests import factories
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

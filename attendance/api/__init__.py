@@ -1,0 +1,239 @@
+"""Check-in over JSON: the scanner page itself speaks this API.
+
+Every answer carries a stable `code`. Accepted scans answer 200; refusals 409 (the scan
+was understood and will never be accepted: do not resend); 403 for a point that is not
+the caller's; 429 for a device sending too fast (resend later).
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
+
+from events.services import PersonDetails
+
+from .. import selectors, services
+from ..qr import qr_svg
+from ..tickets import current_step, point_code_for, seconds_left
+
+router = Router(tags=["attendance"])
+
+MAX_SCANNED_TEXT = 2000
+
+
+class ScanIn(Schema):
+    scan_id: UUID = Field(description="Made by the device; a scan sent again counts once.")
+    device_id: str = Field("", max_length=64)
+    participation_id: int = Field(description="The point of the session being scanned for.")
+    payload: str = Field("", max_length=MAX_SCANNED_TEXT, description="The scanned QR text.")
+    entry_id: int | None = Field(None, description="A person found by name instead.")
+    scanned_at: AwareDatetime | None = Field(
+        None, description="The device's clock at the scan, with its UTC offset."
+    )
+    queued: bool = Field(False, description="Held on the device while it was offline.")
+    action: str = Field("check_in", pattern="^(check_in|check_out)$")
+
+
+class ScanOut(Schema):
+    accepted: bool
+    code: str
+    message: str
+    scan_id: UUID | None = None
+    entry_id: int | None = None
+    name: str = ""
+    agency: str = ""
+    point: str = ""
+    time: datetime | None = None
+    status: str = ""
+    repeated: bool = False
+
+
+def _out(result: services.ScanResult, scan_id: UUID | None = None) -> Status:
+    body = ScanOut(
+        accepted=result.accepted,
+        code=result.code,
+        message=result.message,
+        scan_id=scan_id,
+        entry_id=result.entry_id,
+        name=result.name,
+        agency=result.agency,
+        point=result.point,
+        time=result.time,
+        status=result.status,
+        repeated=result.repeated,
+    )
+    return Status(result.http_status, body)
+
+
+@router.post(
+    "/scans", response={200: ScanOut, 403: ScanOut, 404: ScanOut, 409: ScanOut, 429: ScanOut}
+)
+def scan(request: HttpRequest, data: ScanIn) -> Status:
+    """Check a person in or out at a point from their scanned ticket (or found by name)."""
+    result = services.record_scan(
+        actor=request.user,
+        request=services.ScanRequest(
+            participation_id=data.participation_id,
+            payload=data.payload,
+            entry_id=data.entry_id,
+            scan_id=data.scan_id,
+            device_id=data.device_id,
+            device_time=data.scanned_at,
+            queued=data.queued,
+            action=data.action,
+        ),
+    )
+    return _out(result, data.scan_id)
+
+
+class SelfCheckInIn(Schema):
+    code: str = Field(max_length=MAX_SCANNED_TEXT)
+
+
+@router.post("/self-check-in", response={200: ScanOut, 404: ScanOut, 409: ScanOut, 429: ScanOut})
+def self_check_in(request: HttpRequest, data: SelfCheckInIn) -> Status:
+    """An attendee checks themselves in with the code on their point's screen."""
+    return _out(services.self_check_in(user=request.user, payload=data.code))
+
+
+class WalkInIn(Schema):
+    participation_id: int
+    full_name: str = Field(max_length=300)
+    agency: str = Field("", max_length=300)
+    position: str = Field("", max_length=300)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=300)
+
+
+class EntryOut(Schema):
+    id: int
+    name: str
+    agency: str
+    checked_in_at: datetime | None = None
+
+
+@router.post("/walk-ins", response={201: EntryOut})
+def walk_in(request: HttpRequest, data: WalkInIn) -> Status:
+    """Someone at the door who is not on the roster: added and checked in."""
+    participation = selectors.kept_participation(request.user, data.participation_id)
+    entry = services.check_in_walk_in(
+        actor=request.user,
+        participation=participation,
+        details=PersonDetails(
+            full_name=data.full_name,
+            agency=data.agency,
+            position=data.position,
+            phone=data.phone,
+            email=data.email,
+        ),
+    )
+    entry.refresh_from_db()
+    return Status(
+        201,
+        EntryOut(
+            id=entry.pk,
+            name=entry.person.full_name,
+            agency=entry.person.agency.name,
+            checked_in_at=entry.attendance.checked_in_at,
+        ),
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+@router.post("/entries/{entry_id}/undo", response={200: EntryOut})
+def undo(request: HttpRequest, entry_id: int, data: ReasonIn) -> EntryOut:
+    """Take back a check-in made by mistake; the reason is kept."""
+    entry = selectors.kept_entry(request.user, entry_id)
+    services.undo_check_in(actor=request.user, entry=entry, reason=data.reason)
+    return EntryOut(id=entry.pk, name=entry.person.full_name, agency=entry.person.agency.name)
+
+
+class RosterPersonOut(Schema):
+    id: int
+    digest: str = Field(description="SHA-256 of the person's ticket, to recognise it offline.")
+    name: str
+    agency: str
+    checked_in_at: datetime | None
+
+
+class ScannerRosterOut(Schema):
+    participation_id: int
+    session: str
+    point: str
+    session_status: str
+    people: list[RosterPersonOut]
+
+
+@router.get("/points/{participation_id}/roster", response=ScannerRosterOut)
+def scanner_roster(request: HttpRequest, participation_id: int) -> dict:
+    """The point's roster as a scanner phone keeps it for working offline."""
+    participation = selectors.kept_participation(request.user, participation_id)
+    return {
+        "participation_id": participation.pk,
+        "session": participation.session.title,
+        "point": participation.point.name,
+        "session_status": participation.session.status,
+        "people": selectors.scanner_roster(participation),
+    }
+
+
+class PointCountOut(Schema):
+    participation_id: int
+    point_id: int
+    point_name: str
+    on_roster: int
+    checked_in: int
+    percent: int
+    last_scan: datetime | None
+
+
+class CountsOut(Schema):
+    session_id: int
+    on_roster: int
+    checked_in: int
+    percent: int
+    points: list[PointCountOut]
+
+
+@router.get("/sessions/{session_id}/counts", response=CountsOut)
+def counts(request: HttpRequest, session_id: int) -> dict:
+    """Checked in over on roster, per point and in all, for the points the caller sees."""
+    session = selectors.get_session_for_counts(request.user, session_id)
+    totals = selectors.live_counts(session, selectors.visible_participations(request.user, session))
+    return {
+        "session_id": session.pk,
+        "on_roster": totals.on_roster,
+        "checked_in": totals.checked_in,
+        "percent": totals.percent,
+        "points": totals.points,
+    }
+
+
+class DisplayCodeOut(Schema):
+    code: str
+    url: str
+    svg: str
+    step: int
+    seconds_left: float
+
+
+@router.get("/points/{participation_id}/display-code", response=DisplayCodeOut)
+def display_code(request: HttpRequest, participation_id: int) -> dict:
+    """The code a point's screen shows now for self check-in; it changes every step."""
+    participation = selectors.kept_participation(request.user, participation_id)
+    step = current_step()
+    code = point_code_for(participation.pk, step)
+    url = request.build_absolute_uri(reverse("attendance:self_check_in", args=[code]))
+    return {
+        "code": code,
+        "url": url,
+        "svg": qr_svg(url),
+        "step": step,
+        "seconds_left": seconds_left(),
+    }

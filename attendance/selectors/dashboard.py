@@ -1,0 +1,333 @@
+"""Reads for the live session dashboard: every point of a session in the organiser's scope,
+its state and counts, grouped by province, and check-ins over time.
+
+Everything comes from a fixed number of aggregate queries grouped by participation, so the
+national session (3,356 points, 300,000 delegates) costs what a nine-point one does.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMinute
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory.models import AdministrativeUnit
+from directory.selectors import scope_for
+from events.models import RosterEntry, Session, SessionPoint
+from events.selectors import sessions_for
+
+from ..models import Attendance
+
+# A point still silent this close to the start needs a phone call.
+SILENT_BEFORE_START = timedelta(minutes=10)
+BUCKET_MINUTES = 5
+# One day of five-minute bars; a timeline longer than that keeps its most recent part.
+MAX_BUCKETS = 288
+CENTRAL_GROUP = "central"
+
+
+class PointState:
+    NOT_STARTED = "not_started"
+    CHECKING_IN = "checking_in"
+    DONE = "done"
+
+    ALL = (NOT_STARTED, CHECKING_IN, DONE)
+
+
+def state_labels() -> dict[str, str]:
+    return {
+        PointState.NOT_STARTED: _("Not started"),
+        PointState.CHECKING_IN: _("Checking in"),
+        PointState.DONE: _("Ended"),
+    }
+
+
+@dataclass
+class PointRow:
+    participation_id: int
+    point_id: int
+    name: str
+    unit: str
+    group: str
+    invited: int = 0
+    checked_in: int = 0
+    late: int = 0
+    last_scan: datetime | None = None
+    state: str = PointState.NOT_STARTED
+    silent: bool = False
+
+    @property
+    def on_time(self) -> int:
+        return self.checked_in - self.late
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked_in / self.invited) if self.invited else 0
+
+
+@dataclass
+class Totals:
+    points: int = 0
+    invited: int = 0
+    checked_in: int = 0
+    late: int = 0
+    silent: int = 0
+    last_scan: datetime | None = None
+    states: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PointState.ALL, 0))
+
+    @property
+    def on_time(self) -> int:
+        return self.checked_in - self.late
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked_in / self.invited) if self.invited else 0
+
+    def add(self, row: PointRow) -> None:
+        self.points += 1
+        self.invited += row.invited
+        self.checked_in += row.checked_in
+        self.late += row.late
+        self.silent += row.silent
+        self.states[row.state] += 1
+        if row.last_scan is not None and (self.last_scan is None or row.last_scan > self.last_scan):
+            self.last_scan = row.last_scan
+
+
+@dataclass
+class Group:
+    """The points of one province (or the central level), with their subtotals."""
+
+    key: str
+    name: str
+    points: list[PointRow] = field(default_factory=list)
+    totals: Totals = field(default_factory=Totals)
+
+
+@dataclass
+class Bucket:
+    starts_at: datetime
+    count: int
+    cumulative: int
+
+
+@dataclass
+class Dashboard:
+    session: Session
+    now: datetime
+    silent_from: datetime
+    groups: list[Group]
+    totals: Totals
+    timeline: list[Bucket]
+
+    @property
+    def silent_points(self) -> list[PointRow]:
+        return [row for group in self.groups for row in group.points if row.silent]
+
+    @property
+    def is_over(self) -> bool:
+        return _is_over(self.session, self.now)
+
+
+def get_dashboard_session(user: AbstractBaseUser, session_id: int) -> Session:
+    """The session for its dashboard: organisers only (403 for anyone else), and only a
+    session that reaches into the organiser's scope (404 otherwise)."""
+    if not scope_for(user).is_organiser:
+        raise PermissionDenied
+    session = sessions_for(user).select_related("host_point__unit").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def dashboard_participations(user: AbstractBaseUser, session: Session) -> QuerySet:
+    """The points of the session inside the organiser's scope."""
+    return SessionPoint.objects.filter(session=session).filter(
+        scope_for(user).units_q("point__unit__")
+    )
+
+
+def dashboard_for(
+    user: AbstractBaseUser, session: Session, *, now: datetime | None = None
+) -> "Dashboard":
+    """The session's dashboard as the user may see it."""
+    return session_dashboard(
+        session,
+        dashboard_participations(user, session),
+        now=now,
+        whole_session=scope_for(user).national,
+    )
+
+
+def _is_over(session: Session, now: datetime) -> bool:
+    return session.status != Session.Status.SCHEDULED or now >= session.ends_at
+
+
+def point_state(*, session: Session, checked_in: int, now: datetime) -> str:
+    """Finished once the session has ended (or was closed or cancelled); checking in once
+    the first delegate arrived; not started before that."""
+    if _is_over(session, now):
+        return PointState.DONE
+    if checked_in:
+        return PointState.CHECKING_IN
+    return PointState.NOT_STARTED
+
+
+def _group_of(path: str, level: str, province_names: dict[int, str]) -> tuple[str, str]:
+    province_id = AdministrativeUnit.province_id_in(path)
+    if level == AdministrativeUnit.Level.NATION or province_id is None:
+        return CENTRAL_GROUP, _("Central level")
+    return str(province_id), province_names.get(province_id, "")
+
+
+def session_dashboard(
+    session: Session,
+    participations: QuerySet,
+    *,
+    now: datetime | None = None,
+    whole_session: bool = False,
+) -> Dashboard:
+    """Every point's state and counts, grouped by province, and check-ins per five
+    minutes; five queries whatever the number of points. `whole_session` says that
+    `participations` are all the session's points (a national organiser's view), so the
+    timeline need not filter by them."""
+    now = now or timezone.now()
+    rows = list(
+        participations.order_by("point__unit__path", "point__name").values_list(
+            "pk",
+            "point_id",
+            "point__name",
+            "point__unit__name",
+            "point__unit__path",
+            "point__unit__level",
+        )
+    )
+    province_ids = {AdministrativeUnit.province_id_in(path) for *_, path, _level in rows} - {None}
+    provinces = {
+        pk: (name, code)
+        for pk, name, code in AdministrativeUnit.objects.filter(pk__in=province_ids).values_list(
+            "pk", "name", "code"
+        )
+    }
+    province_names = {pk: name for pk, (name, _code) in provinces.items()}
+    groups: dict[str, Group] = {}
+    points: dict[int, PointRow] = {}
+    for participation_id, point_id, name, unit_name, path, level in rows:
+        key, group_name = _group_of(path, level, province_names)
+        groups.setdefault(key, Group(key, group_name))
+        points[participation_id] = PointRow(participation_id, point_id, name, unit_name, key)
+
+    invited = (
+        RosterEntry.objects.filter(session=session, removed_at__isnull=True)
+        .order_by()
+        .values_list("participation_id")
+        .annotate(n=Count("pk"))
+    )
+    for participation_id, n in invited:
+        if participation_id in points:
+            points[participation_id].invited = n
+
+    late_after = session.starts_at + timedelta(minutes=session.late_after_minutes)
+    arrived = (
+        _arrivals(session)
+        .order_by()
+        .values_list("participation_id")
+        .annotate(
+            n=Count("pk"),
+            late=Count("pk", filter=Q(checked_in_at__gt=late_after)),
+            last=Max("checked_in_at"),
+        )
+    )
+    for participation_id, n, late, last in arrived:
+        if participation_id in points:
+            row = points[participation_id]
+            row.checked_in, row.late, row.last_scan = n, late, last
+
+    silent_from = session.starts_at - SILENT_BEFORE_START
+    totals = Totals()
+    for row in points.values():
+        row.state = point_state(session=session, checked_in=row.checked_in, now=now)
+        row.silent = row.state == PointState.NOT_STARTED and now >= silent_from
+        group = groups[row.group]
+        group.points.append(row)
+        group.totals.add(row)
+        totals.add(row)
+    for group in groups.values():
+        # Problem points first; otherwise the tree's own order (district, then its communes).
+        group.points.sort(key=lambda row: not row.silent)
+
+    def official_order(group: Group) -> tuple[bool, str, str]:
+        # Reports list provinces by their official code, north to south (Hà Nội is 01).
+        if group.key == CENTRAL_GROUP:
+            return (False, "", "")
+        return (True, provinces.get(int(group.key), ("", ""))[1], group.name)
+
+    ordered = sorted(groups.values(), key=official_order)
+    return Dashboard(
+        session=session,
+        now=now,
+        silent_from=silent_from,
+        groups=ordered,
+        totals=totals,
+        timeline=check_in_timeline(session, participations, now=now, whole_session=whole_session),
+    )
+
+
+def _arrivals(session: Session) -> QuerySet:
+    # People taken off a roster are few: leaving them out with an anti-join on their ids
+    # costs far less than joining 300,000 attendances to their roster entries.
+    removed = RosterEntry.objects.filter(session=session, removed_at__isnull=False)
+    return Attendance.objects.filter(session=session, checked_in_at__isnull=False).exclude(
+        entry_id__in=removed.values("pk")
+    )
+
+
+def _bucket_start(moment: datetime) -> datetime:
+    return moment.replace(
+        minute=moment.minute - moment.minute % BUCKET_MINUTES, second=0, microsecond=0
+    )
+
+
+def check_in_timeline(
+    session: Session,
+    participations: QuerySet,
+    *,
+    now: datetime | None = None,
+    whole_session: bool = False,
+) -> list[Bucket]:
+    """Check-ins per five minutes, and the running total, from the first arrival to the
+    last (to now while the session runs). The database counts per minute; the buckets are
+    summed here."""
+    arrivals = _arrivals(session)
+    if not whole_session:
+        arrivals = arrivals.filter(participation__in=participations.order_by().values("pk"))
+    per_minute = (
+        arrivals.annotate(minute=TruncMinute("checked_in_at"))
+        .order_by()
+        .values_list("minute")
+        .annotate(n=Count("pk"))
+    )
+    step = timedelta(minutes=BUCKET_MINUTES)
+    counts: dict[datetime, int] = {}
+    for minute, n in per_minute:
+        start = _bucket_start(timezone.localtime(minute))
+        counts[start] = counts.get(start, 0) + n
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if now is not None and not _is_over(session, now):
+        last = max(last, _bucket_start(timezone.localtime(now)))
+    buckets: list[Bucket] = []
+    cumulative = 0
+    start = first
+    while start <= last:
+        n = counts.get(start, 0)
+        cumulative += n
+        buckets.append(Bucket(start, n, cumulative))
+        start += step
+    return buckets[-MAX_BUCKETS:]

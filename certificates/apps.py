@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        # Closing a session (events) or a programme (training) collates certificates; those
+        # apps sit below this one, so they announce the fact and this app listens.
+        from events.signals import session_closed
+        from training.signals import programme_closed
+
+        from .receivers import on_programme_closed, on_session_closed
+
+        session_closed.connect(on_session_closed, dispatch_uid="certificates.session_closed")
+        programme_closed.connect(on_programme_closed, dispatch_uid="certificates.programme_closed")

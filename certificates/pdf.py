@@ -1,0 +1,310 @@
+"""The certificate as a PDF: A4 landscape, laid out as Vietnamese official certificates are.
+
+Certificates are drawn as the pages of one document per batch and then split into one file
+each, so the fonts are parsed and subset once per batch rather than once per certificate
+(that alone costs ten times the drawing of a page).
+"""
+
+import io
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from fpdf import FPDF
+from pypdf import PdfWriter
+
+from attendance.badges import draw_qr
+
+SERIF = "DejaVuSerif"
+RED = (178, 34, 34)
+INK = (20, 20, 20)
+WIDTH, HEIGHT = 297, 210
+FRAME = 9
+# A fixed mask: choosing the best of eight would cost more than the rest of the page.
+QR_MASK = 2
+
+
+def vietnamese_date(day: date) -> str:
+    """ "ngày 05 tháng 02 năm 2021": as administrative documents write dates, with a leading
+    zero for days below 10 and for January and February (Nghị định 30/2020/NĐ-CP)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    """What one page shows: the certificate's snapshot, its numbers and where it verifies."""
+
+    snapshot: dict
+    serial: str
+    register: str
+    code: str
+    verify_url: str
+    stamp: Path | None = None
+    signature: Path | None = None
+
+
+def _document() -> FPDF:
+    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0)
+    fonts = settings.PDF_FONT_DIR
+    pdf.add_font(SERIF, "", str(fonts / "DejaVuSerif.ttf"))
+    pdf.add_font(SERIF, "B", str(fonts / "DejaVuSerif-Bold.ttf"))
+    pdf.add_font(SERIF, "I", str(fonts / "DejaVuSerif-Italic.ttf"))
+    pdf.set_creator("DiemCau")
+    return pdf
+
+
+def _centred(pdf: FPDF, x: float, width: float, y: float, text: str, style: str, size: float):
+    pdf.set_font(SERIF, style, size)
+    while size > 7 and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font(SERIF, style, size)
+    pdf.set_xy(x, y)
+    pdf.cell(width, size * 0.5, text, align="C")
+
+
+def _underline(pdf: FPDF, x: float, width: float, y: float, text: str) -> None:
+    length = min(pdf.get_string_width(text), width)
+    pdf.set_line_width(0.3)
+    pdf.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
+
+
+def _frame(pdf: FPDF) -> None:
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(1.2)
+    pdf.rect(FRAME, FRAME, WIDTH - 2 * FRAME, HEIGHT - 2 * FRAME)
+    pdf.set_line_width(0.3)
+    pdf.rect(FRAME + 2.5, FRAME + 2.5, WIDTH - 2 * FRAME - 5, HEIGHT - 2 * FRAME - 5)
+    pdf.set_draw_color(*INK)
+
+
+def _page(pdf: FPDF, page: CertificatePage) -> None:
+    s = page.snapshot
+    pdf.add_page()
+    _frame(pdf)
+    pdf.set_text_color(*INK)
+    left_x, left_w = 20, 110
+    right_x, right_w = 140, 140
+
+    # The header: issuing body on the left, the national title and motto on the right.
+    _centred(pdf, left_x, left_w, 22, s["issuing_body"].upper(), "B", 12)
+    pdf.set_line_width(0.3)
+    pdf.line(left_x + left_w / 2 - 15, 29, left_x + left_w / 2 + 15, 29)
+    _centred(pdf, left_x, left_w, 32, f"Số: {page.serial}", "", 11)
+    _centred(pdf, right_x, right_w, 22, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 12)
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    _centred(pdf, right_x, right_w, 28, motto, "B", 12.5)
+    _underline(pdf, right_x, right_w, 34.5, motto)
+
+    pdf.set_text_color(*RED)
+    _centred(pdf, 20, WIDTH - 40, 46, "GIẤY CHỨNG NHẬN", "B", 30)
+    pdf.set_text_color(*INK)
+    _centred(pdf, 20, WIDTH - 40, 60, "HOÀN THÀNH CHƯƠNG TRÌNH TẬP HUẤN", "B", 14)
+
+    _centred(pdf, 30, WIDTH - 60, 74, f"{s['issuing_body']} chứng nhận:", "", 13)
+    _centred(pdf, 30, WIDTH - 60, 84, f"Ông/Bà: {s['full_name']}", "B", 20)
+    if s.get("agency"):
+        _centred(pdf, 30, WIDTH - 60, 96, f"Đơn vị công tác: {s['agency']}", "", 12.5)
+    _centred(pdf, 30, WIDTH - 60, 105, "Đã tham gia và hoàn thành chương trình", "", 12.5)
+    _centred(pdf, 30, WIDTH - 60, 113, f"“{s['programme']}”", "B", 14)
+    first, last = date.fromisoformat(s["first_day"]), date.fromisoformat(s["last_day"])
+    period = (
+        f"tổ chức {vietnamese_date(first)}"
+        if first == last
+        else f"tổ chức từ {vietnamese_date(first)} đến {vietnamese_date(last)}"
+    )
+    point = s.get("point") or ""
+    if point:
+        # Points are usually named "Điểm cầu ..." already.
+        named = point.casefold().startswith("điểm cầu")
+        period += f", tại {point[0].lower() + point[1:]}" if named else f", tại điểm cầu {point}"
+    _centred(pdf, 30, WIDTH - 60, 123, period + ".", "I", 12)
+
+    # Bottom left: the numbers and the QR code that opens the public verification page.
+    qr_size = 30
+    draw_qr(pdf, page.verify_url, 24, HEIGHT - FRAME - 8 - qr_size - 14, qr_size, mask=QR_MASK)
+    pdf.set_font(SERIF, "", 9.5)
+    pdf.set_xy(58, HEIGHT - FRAME - 8 - qr_size - 12)
+    grouped = "-".join(page.code[i : i + 4] for i in range(0, len(page.code), 4))
+    lines = [
+        f"Số hiệu: {page.serial}",
+        f"Số vào sổ cấp: {page.register}",
+        f"Mã xác minh: {grouped}",
+        "Quét mã QR hoặc mở:",
+    ]
+    for line in lines:
+        pdf.set_x(58)
+        pdf.cell(80, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SERIF, "", 7.5)
+    pdf.set_x(58)
+    pdf.cell(80, 4, page.verify_url)
+
+    # Bottom right: place and date, the signer's title, signature, stamp and name.
+    issued = date.fromisoformat(s["issued_on"])
+    place = s.get("place") or ""
+    dated = f"{place}, {vietnamese_date(issued)}" if place else vietnamese_date(issued).capitalize()
+    sign_x, sign_w = 165, 110
+    _centred(pdf, sign_x, sign_w, 136, dated, "I", 12)
+    title_lines = [line for line in (s.get("signer_title") or "").splitlines() if line.strip()]
+    y = 143
+    for line in title_lines[:3]:
+        _centred(pdf, sign_x, sign_w, y, line.upper(), "B", 12)
+        y += 6
+    if page.stamp is not None:
+        pdf.image(str(page.stamp), x=sign_x + sign_w / 2 - 30, y=y - 2, w=28, h=28)
+    if page.signature is not None:
+        pdf.image(str(page.signature), x=sign_x + sign_w / 2 - 18, y=y + 2, w=36, h=18)
+    if s.get("signer_name"):
+        _centred(pdf, sign_x, sign_w, 180, s["signer_name"], "B", 13)
+
+
+def render_pages(pages: Sequence[CertificatePage]) -> list[bytes]:
+    """One PDF file per page, in order."""
+    if not pages:
+        return []
+    pdf = _document()
+    for page in pages:
+        _page(pdf, page)
+    titles = [f"Giấy chứng nhận {page.serial}" for page in pages]
+    return split_pages(bytes(pdf.output()), titles)
+
+
+_OBJECT = re.compile(rb"(\d+) 0 obj")
+_REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def split_pages(document: bytes, titles: Sequence[str]) -> list[bytes]:
+    """The pages of a document as fpdf2 writes it (plain objects and an xref table), each
+    as a file of its own that shares the fonts and images by copying their bytes.
+
+    pypdf's page-by-page copy parses and re-serialises every font and image for every
+    page, a third of a certificate's cost; here they are copied as they are, and only the
+    page tree, catalogue and document information are written anew."""
+    objects = _objects(document)
+    references = {number: _references(body) for number, body in objects.items()}
+    catalogue = next(n for n, body in objects.items() if b"/Type /Catalog" in _head(body))
+    tree = next(n for n, body in objects.items() if b"/Type /Pages" in _head(body))
+    kids = _KIDS.search(_head(objects[tree]))
+    page_numbers = [int(n) for n in _REFERENCE.findall(kids.group(1))]
+    if len(page_numbers) != len(titles):
+        raise ValueError(f"{len(page_numbers)} pages drawn for {len(titles)} certificates")
+    media_box = _MEDIA_BOX.search(_head(objects[tree])).group(0)
+    header = document[: document.index(b"\n", document.index(b"\n") + 1) + 1]
+    info = max(objects) + 1
+    files = []
+    for page, title in zip(page_numbers, titles, strict=True):
+        needed = _reachable(page, references, skip={tree, catalogue})
+        written = {
+            catalogue: b"<< /Pages %d 0 R /Type /Catalog >>" % tree,
+            tree: b"<< /Count 1 /Kids [%d 0 R] %s /Type /Pages >>" % (page, media_box),
+            info: b"<< /Creator (DiemCau) /Title %s >>" % _pdf_text(title),
+        }
+        out = bytearray(header)
+        offsets = {}
+        for number in sorted(needed | written.keys()):
+            offsets[number] = len(out)
+            if number in written:
+                out += b"%d 0 obj\n%s\nendobj\n" % (number, written[number])
+            else:
+                out += objects[number]
+        xref = len(out)
+        out += b"xref\n0 1\n0000000000 65535 f \n"
+        for first, numbers in _runs(sorted(offsets)):
+            out += b"%d %d\n" % (first, len(numbers))
+            out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in numbers)
+        out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            info + 1,
+            catalogue,
+            info,
+            xref,
+        )
+        files.append(bytes(out))
+    return files
+
+
+_KIDS = re.compile(rb"/Kids \[([^\]]*)\]")
+_MEDIA_BOX = re.compile(rb"/MediaBox \[[^\]]*\]")
+
+
+def _objects(document: bytes) -> dict[int, bytes]:
+    """Each object's bytes, from "N 0 obj" to its "endobj", by the file's xref table."""
+    start = int(document[document.rindex(b"startxref") + 9 :].split()[0])
+    lines = iter(document[start : document.index(b"trailer", start)].splitlines())
+    if next(lines).strip() != b"xref":
+        raise ValueError("not a plain xref table")
+    offsets = {}
+    for header in lines:
+        first, count = (int(part) for part in header.split())
+        for number in range(first, first + count):
+            entry = next(lines)
+            if entry[17:18] == b"n":
+                offsets[number] = int(entry[:10])
+    bounds = [*sorted(offsets.values()), start]
+    ends = dict(itertools.pairwise(bounds))
+    objects = {}
+    for number, offset in offsets.items():
+        body = document[offset : ends[offset]]
+        end = body.rindex(b"endobj") + len(b"endobj")
+        if int(_OBJECT.match(body).group(1)) != number:
+            raise ValueError(f"object {number} is not where the xref says")
+        objects[number] = body[:end] + b"\n"
+    return objects
+
+
+def _head(body: bytes) -> bytes:
+    """An object's dictionary: a stream's binary data can look like a reference."""
+    stream = body.find(b"stream")
+    return body if stream < 0 else body[:stream]
+
+
+def _references(body: bytes) -> set[int]:
+    return {int(number) for number in _REFERENCE.findall(_head(body).split(b"obj", 1)[1])}
+
+
+def _reachable(start: int, references: dict[int, set[int]], skip: set[int]) -> set[int]:
+    seen, todo = set(), [start]
+    while todo:
+        number = todo.pop()
+        if number in seen or number in skip:
+            continue
+        seen.add(number)
+        todo.extend(references.get(number, ()))
+    return seen
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
+    runs: list[tuple[int, list[int]]] = []
+    for number in numbers:
+        if runs and runs[-1][1][-1] == number - 1:
+            runs[-1][1].append(number)
+        else:
+            runs.append((number, [number]))
+    return runs
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string in UTF-16 with its byte-order mark, for the Vietnamese title."""
+    return b"<" + (b"\xfe\xff" + text.encode("utf-16-be")).hex().upper().encode() + b">"
+
+
+def empty_page() -> bytes:
+    """An empty A4 page from the same library: the benchmark's yardstick."""
+    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    pdf.add_page()
+    return bytes(pdf.output())
+
+
+def merge(files: Sequence[bytes]) -> bytes:
+    """Stored certificate files as one print-ready document."""
+    writer = PdfWriter()
+    for data in files:
+        writer.append(io.BytesIO(data))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

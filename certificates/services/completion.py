@@ -1,0 +1,204 @@
+"""Who completes a programme, worked out for everyone on its rosters at once.
+
+The rule is the programme's: which sessions count (all, or N of them), the minutes a
+person must be present at each, whether they must arrive on time, and whether they must
+answer the survey. The same `minutes_present` and lateness that the roster pages show
+decide here, so a person reads the same figures on both.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.models import minutes_present
+from events.models import BridgePoint, RosterEntry, Session
+from surveys.models import Survey, SurveyReceipt
+from training.models import Programme
+
+from ..models import Completion
+from .bulk import upsert_rows
+
+COMPLETION_FIELDS = (
+    "completed",
+    "sessions_counted",
+    "sessions_required",
+    "minutes_present",
+    "minutes_required",
+    "late_sessions",
+    "survey_missing",
+    "entry_id",
+    "point_id",
+)
+
+
+def collation_refusal(programme: Programme) -> str:
+    """Why certificates cannot be worked out for this programme now; empty if they can."""
+    if not programme.has_completion_rule:
+        return _(
+            "This programme has no completion rule yet. Set one (sessions, minutes, "
+            "on-time arrival) before working out completion; nothing was issued."
+        )
+    return ""
+
+
+def counted_sessions(programme: Programme) -> list[Session]:
+    return list(
+        Session.objects.filter(programme=programme)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("starts_at", "pk")
+        .only("pk", "starts_at", "ends_at", "late_after_minutes")
+    )
+
+
+def sessions_required(programme: Programme, sessions: list[Session]) -> int:
+    if programme.required_sessions is None:
+        return len(sessions)
+    return programme.required_sessions
+
+
+@dataclass
+class _Tally:
+    counted: int = 0
+    minutes: int = 0
+    late: int = 0
+    entry_id: int | None = None
+    point_id: int | None = None
+    best: tuple[bool, datetime] | None = None
+    survey_missing: bool = False
+
+
+def _entries(programme: Programme, point: BridgePoint | None) -> object:
+    entries = RosterEntry.objects.filter(session__programme=programme, removed_at=None).exclude(
+        session__status=Session.Status.CANCELLED
+    )
+    if point is not None:
+        # Everyone who was ever on this point's roster, with all their sessions.
+        entries = RosterEntry.objects.filter(
+            session__programme=programme,
+            removed_at=None,
+            person_id__in=entries.filter(participation__point=point).values("person_id"),
+        ).exclude(session__status=Session.Status.CANCELLED)
+    return (
+        entries.order_by()
+        .values_list(
+            "pk",
+            "person_id",
+            "session_id",
+            "participation__point_id",
+            "attendance__checked_in_at",
+            "attendance__checked_out_at",
+        )
+        .iterator(chunk_size=20000)
+    )
+
+
+def _surveys(programme: Programme) -> tuple[set[int], set[tuple[int, int]]]:
+    """Sessions of the programme that have a survey, and who answered which (by receipt,
+    so anonymous surveys count too), read in two queries for the whole programme."""
+    with_survey = set(
+        Survey.objects.filter(session__programme=programme).values_list("session_id", flat=True)
+    )
+    answered = set(
+        SurveyReceipt.objects.filter(survey__session__programme=programme)
+        .order_by()
+        .values_list("survey__session_id", "person_id")
+        .iterator(chunk_size=20000)
+    )
+    return with_survey, answered
+
+
+def work_out(
+    programme: Programme, *, point: BridgePoint | None = None, now: datetime | None = None
+) -> list[Completion]:
+    """Completion for every person on the programme's rosters (or one point's people)."""
+    now = now or timezone.now()
+    sessions = {session.pk: session for session in counted_sessions(programme)}
+    required = sessions_required(programme, list(sessions.values()))
+    minimum = programme.min_minutes_present
+    with_survey, answered = _surveys(programme) if programme.require_survey else (set(), set())
+    tallies: dict[int, _Tally] = {}
+    for entry_id, person_id, session_id, point_id, arrived, left in _entries(programme, point):
+        session = sessions[session_id]
+        tally = tallies.setdefault(person_id, _Tally())
+        minutes = minutes_present(session=session, checked_in_at=arrived, checked_out_at=left)
+        late = arrived is not None and arrived > session.starts_at + timedelta(
+            minutes=session.late_after_minutes
+        )
+        counts = (
+            arrived is not None and minutes >= minimum and not (programme.require_on_time and late)
+        )
+        tally.minutes += minutes
+        tally.late += int(late and programme.require_on_time)
+        # The certificate names the point of the latest session that counted, else the
+        # latest session at all.
+        key = (counts, session.starts_at)
+        if tally.best is None or key >= tally.best:
+            tally.best, tally.entry_id, tally.point_id = key, entry_id, point_id
+        tally.counted += int(counts)
+        if (
+            arrived is not None
+            and session_id in with_survey
+            and (session_id, person_id) not in answered
+        ):
+            tally.survey_missing = True
+    return [
+        Completion(
+            programme=programme,
+            person_id=person_id,
+            completed=required > 0 and tally.counted >= required and not tally.survey_missing,
+            sessions_counted=tally.counted,
+            sessions_required=required,
+            minutes_present=tally.minutes,
+            minutes_required=minimum * required,
+            late_sessions=tally.late,
+            survey_missing=tally.survey_missing,
+            entry_id=tally.entry_id,
+            point_id=tally.point_id,
+            computed_at=now,
+        )
+        for person_id, tally in tallies.items()
+    ]
+
+
+STORED_FIELDS = ("programme_id", "person_id", *COMPLETION_FIELDS, "computed_at")
+
+
+def _values(completion: Completion) -> tuple[object, ...]:
+    return tuple(getattr(completion, name) for name in COMPLETION_FIELDS)
+
+
+def record_completions(
+    programme: Programme, completions: list[Completion], *, point: BridgePoint | None = None
+) -> int:
+    """Store what changed since the last run, and nothing else; returns the rows written."""
+    stored = {
+        row[0]: row[1:]
+        for row in Completion.objects.filter(programme=programme)
+        .order_by()
+        .values_list("person_id", *COMPLETION_FIELDS)
+        .iterator(chunk_size=20000)
+    }
+    # In person order, so two collations writing the same rows lock them in the same order.
+    changed = sorted(
+        (c for c in completions if stored.get(c.person_id) != _values(c)),
+        key=lambda c: c.person_id,
+    )
+    with transaction.atomic():
+        upsert_rows(
+            Completion,
+            [{name: getattr(c, name) for name in STORED_FIELDS} for c in changed],
+            unique_fields=["programme", "person"],
+            update_fields=[*COMPLETION_FIELDS, "computed_at"],
+        )
+        if point is None:
+            # People taken off every roster of the programme no longer have a completion.
+            gone = stored.keys() - {c.person_id for c in completions}
+            gone_ids = list(gone)
+            for start in range(0, len(gone_ids), 5000):
+                Completion.objects.filter(
+                    programme=programme, person_id__in=gone_ids[start : start + 5000]
+                ).delete()
+    return len(changed)

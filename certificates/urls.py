@@ -1,0 +1,53 @@
+"""Collation and certificates: the programme's page, the register, files, revocation and
+reissue, and a point's certificates to hand out. Verification and the attendee's own list
+sit at the site's root (config/urls.py)."""
+
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programme_list"),
+    path(
+        "programmes/<int:pk>/certificates/",
+        views.programme_certificates,
+        name="programme_certificates",
+    ),
+    path(
+        "programmes/<int:pk>/collation.json",
+        views.collation_progress,
+        name="collation_progress",
+    ),
+    path(
+        "programmes/<int:pk>/register.xlsx",
+        views.register_export,
+        name="register_export",
+    ),
+    path(
+        "certificates/<int:certificate_id>.pdf",
+        views.certificate_file,
+        name="certificate_file",
+    ),
+    path(
+        "certificates/<int:certificate_id>/revoke/",
+        views.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path(
+        "certificates/<int:certificate_id>/reissue/",
+        views.certificate_reissue,
+        name="certificate_reissue",
+    ),
+    path(
+        "bridge-points/<int:point_id>/certificates/",
+        views.point_certificates,
+        name="point_certificates",
+    ),
+    re_path(
+        r"^bridge-points/(?P<point_id>\d+)/programmes/(?P<programme_id>\d+)/"
+        r"certificates\.(?P<file_format>pdf|zip)$",
+        views.point_certificates_file,
+        name="point_certificates_file",
+    ),
+]

@@ -1,0 +1,365 @@
+"""Pages for completion and certificates: the organiser's programme page, the attendee's
+certificates, the coordinator's print files and the public verification page."""
+
+import io
+import zipfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from attendance import roster_exports as exports
+from directory.selectors import scope_for
+from directory.views import organiser_required
+from events.forms import add_service_errors
+from training import services as training_services
+
+from . import pdf as certificate_pdf
+from . import selectors
+from .forms import (
+    CertificateDesignForm,
+    CompletionRuleForm,
+    ReasonForm,
+    ReissueForm,
+    VerifyCodeForm,
+    VerifyFileForm,
+)
+from .models import Certificate
+from .services import collation as services
+
+PAGE_SIZE = 50
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@organiser_required
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    programmes = selectors.programmes_for(request.user)
+    if q:
+        programmes = programmes.filter(Q(title__icontains=q) | Q(code__icontains=q))
+    page = Paginator(selectors.programme_overview(programmes), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "certificates/programme_list.html", {"page": page, "q": q})
+
+
+def _programme_page(
+    request: HttpRequest, programme: object, rule_form: object = None, design_form: object = None
+) -> HttpResponse:
+    state = request.GET.get("state", "")
+    point_id = _int_or_none(request.GET.get("point"))
+    q = request.GET.get("q", "").strip()
+    page = Paginator(
+        selectors.completions(programme, state=state, point_id=point_id, q=q), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    newest = selectors.certificates_by_person(programme, [row.person_id for row in page])
+    collation = selectors.latest_collation(programme)
+    context = {
+        "programme": programme,
+        "summary": selectors.completion_summary(programme),
+        "rule_form": rule_form or CompletionRuleForm(instance=programme, prefix="rule"),
+        "design_form": design_form or CertificateDesignForm(instance=programme, prefix="design"),
+        "rows": [(row, newest.get(row.person_id)) for row in page],
+        "page": page,
+        "points": selectors.programme_points(programme),
+        "state": state,
+        "point_id": point_id,
+        "q": q,
+        "collation": collation,
+        "progress": selectors.collation_progress(collation),
+        "revoke_form": ReasonForm(),
+    }
+    return render(request, "certificates/programme_certificates.html", context)
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def programme_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Completion rule, certificate design, collation and everyone's state, in one page."""
+    programme = selectors.get_programme_for(request.user, pk)
+    if request.method == "GET":
+        return _programme_page(request, programme)
+    action = request.POST.get("action")
+    here = reverse("certificates:programme_certificates", args=[programme.pk])
+    if action == "rule":
+        form = CompletionRuleForm(request.POST, instance=programme, prefix="rule")
+        if form.is_valid():
+            try:
+                training_services.set_completion_rule(
+                    actor=request.user, programme=programme, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Completion rule saved."))
+                return redirect(here)
+        programme.refresh_from_db()
+        return _programme_page(request, programme, rule_form=form)
+    if action == "design":
+        form = CertificateDesignForm(
+            request.POST, request.FILES, instance=programme, prefix="design"
+        )
+        if form.is_valid():
+            training_services.set_certificate_design(
+                actor=request.user,
+                programme=programme,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+            messages.success(
+                request, _("Certificate design saved; it applies to new certificates.")
+            )
+            return redirect(here)
+        programme.refresh_from_db()
+        return _programme_page(request, programme, design_form=form)
+    if action in ("collate", "close"):
+        point = None
+        point_id = _int_or_none(request.POST.get("point"))
+        if point_id is not None:
+            point = selectors.programme_points(programme).filter(pk=point_id).first()
+            if point is None:
+                raise Http404
+        try:
+            if action == "close":
+                training_services.close_programme(actor=request.user, programme=programme)
+                messages.success(request, _("The programme is closed."))
+            if action == "collate" or not selectors.completion_summary(programme).refusal:
+                services.start_collation(actor=request.user, programme=programme, point=point)
+                messages.success(
+                    request, _("Working out completion and issuing certificates: see the progress.")
+                )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(here)
+    raise Http404
+
+
+@organiser_required
+@require_GET
+@never_cache
+def collation_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    programme = selectors.get_programme_for(request.user, pk)
+    return JsonResponse(selectors.collation_progress(selectors.latest_collation(programme)))
+
+
+@organiser_required
+@require_GET
+def register_export(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for(request.user, pk)
+    data = exports.register_xlsx(programme, selectors.register(programme).iterator(2000))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"so-cap-giay-chung-nhan-{slugify(programme.code)}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@organiser_required
+@require_POST
+def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    certificate = selectors.get_certificate_for(request.user, certificate_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the certificate is revoked."))
+        services.revoke_certificate(
+            actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Certificate %(serial)s revoked.") % {"serial": certificate.serial}
+        )
+    return redirect(request.POST.get("next") or _programme_url(certificate))
+
+
+def _programme_url(certificate: Certificate) -> str:
+    return reverse("certificates:programme_certificates", args=[certificate.programme_id])
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def certificate_reissue(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """A corrected version (a misspelt name): the old code then points to the new one."""
+    certificate = selectors.get_certificate_for(request.user, certificate_id)
+    if not scope_for(request.user).covers_unit(certificate.programme.unit):
+        raise Http404
+    if request.method == "POST":
+        form = ReissueForm(request.POST)
+        if form.is_valid():
+            try:
+                new = services.reissue_certificate(
+                    actor=request.user, certificate=certificate, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Version %(version)d issued as %(serial)s.")
+                    % {"version": new.version, "serial": new.serial},
+                )
+                return redirect(_programme_url(certificate))
+    else:
+        form = ReissueForm(
+            initial={
+                "full_name": certificate.person.full_name,
+                "agency": certificate.snapshot.get("agency", ""),
+            }
+        )
+    return render(
+        request, "certificates/certificate_reissue.html", {"certificate": certificate, "form": form}
+    )
+
+
+@login_required
+@require_GET
+def certificate_file(request: HttpRequest, certificate_id: int) -> FileResponse:
+    """The stored PDF, for its holder, the programme's organisers or the point's
+    coordinators; for anyone else it does not exist."""
+    certificate = selectors.get_certificate_for(request.user, certificate_id)
+    if not certificate.pdf:
+        raise Http404
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"giay-chung-nhan-{certificate.serial}.pdf",
+    )
+
+
+@login_required
+@require_GET
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    certificates = list(selectors.my_certificates(request.user))
+    context = {
+        "certificates": [
+            (certificate, services.verify_url(certificate.code)) for certificate in certificates
+        ],
+        "shortfalls": selectors.my_shortfalls(request.user),
+    }
+    return render(request, "certificates/my_certificates.html", context)
+
+
+@login_required
+@require_GET
+def point_certificates(request: HttpRequest, point_id: int) -> HttpResponse:
+    point = selectors.get_point_for(request.user, point_id)
+    return render(
+        request,
+        "certificates/point_certificates.html",
+        {"point": point, "programmes": selectors.point_programmes(point)},
+    )
+
+
+@login_required
+@require_GET
+def point_certificates_file(
+    request: HttpRequest, point_id: int, programme_id: int, file_format: str
+) -> HttpResponse:
+    """Every valid certificate of the point: one print-ready PDF, or a ZIP of the files."""
+    point = selectors.get_point_for(request.user, point_id)
+    certificates = list(selectors.printable_for(point, programme_id))
+    if not certificates:
+        raise Http404
+    base = f"giay-chung-nhan-{slugify(certificates[0].programme.code)}-{file_slug(point.name)}"
+    files = [(certificate, certificate.pdf.read()) for certificate in _opened(certificates)]
+    if file_format == "pdf":
+        response = HttpResponse(
+            certificate_pdf.merge([data for _, data in files]), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{base}.pdf"'
+        return response
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate, data in files:
+            name = file_slug(certificate.snapshot.get("full_name", "")) or str(certificate.pk)
+            archive.writestr(f"{certificate.serial}-{name}.pdf", data)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{base}.zip"'
+    return response
+
+
+def file_slug(text: str) -> str:
+    """A file name part without diacritics; slugify alone drops đ, which is no accent."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
+
+
+def _opened(certificates: list[Certificate]) -> list[Certificate]:
+    for certificate in certificates:
+        certificate.pdf.open("rb")
+    return certificates
+
+
+# --- Public verification -------------------------------------------------------------------
+
+
+def _over_rate(request: HttpRequest) -> bool:
+    # Codes carry 100 random bits, so guessing is hopeless anyway; the limit keeps a
+    # scraper from hammering the page.
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"verify-rate:{address}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, 120)
+    return cache.incr(key) > settings.VERIFY_RATE_PER_MINUTE
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "certificates/verify_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@require_GET
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    """Type a code from a paper certificate."""
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        code = services.normalise_code(form.cleaned_data["code"])
+        return redirect("verify_certificate", code=code or "-")
+    return render(request, "certificates/verify.html", {"lookup_form": form, "result": None})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """What the QR code opens: the certificate's state, and a check of an uploaded PDF."""
+    if _over_rate(request):
+        return _too_many(request)
+    result = services.verify(code)
+    file_form, file_matches = VerifyFileForm(), None
+    if request.method == "POST" and result.certificate is not None:
+        file_form = VerifyFileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            file_matches = services.file_matches(
+                result.certificate, file_form.cleaned_data["file"].read()
+            )
+    newest_url = reverse("verify_certificate", args=[result.newest.code]) if result.newest else ""
+    context = {
+        "result": result,
+        "lookup_form": VerifyCodeForm(),
+        "file_form": file_form,
+        "file_matches": file_matches,
+        "newest_url": newest_url,
+    }
+    status = 404 if result.state == "unknown" else 200
+    return render(request, "certificates/verify.html", context, status=status)

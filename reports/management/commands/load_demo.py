@@ -1,0 +1,39 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from attendance.demo import load_demo_national_checkins
+from certificates.demo import load_demo_certificates
+from directory.demo import DEMO_PASSWORD, load_demo_directory
+from events.demo import load_demo_points, load_demo_sessions
+from surveys.demo import load_demo_survey
+
+
+class Command(BaseCommand):
+    help = "Load the demo built from the seeds, with one login per role (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        directory = load_demo_directory()
+        points = load_demo_points(directory)
+        load_demo_sessions(directory, points)
+        load_demo_certificates(directory, points)
+        load_demo_survey(directory)
+        load_demo_national_checkins(directory, points)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(points)} bridge points."))
+        self.stdout.write(
+            "\n".join(
+                [
+                    "Demo logins (password for staff: " + DEMO_PASSWORD + "):",
+                    "  admin      system administrator (Django admin)",
+                    "  bonoivu    national organiser, Vụ CCHC, Bộ Nội vụ",
+                    "  vinhphuc   provincial organiser, Sở Nội vụ Vĩnh Phúc",
+                    "  songlo     coordinator of the Sông Lô district point",
+                    f"  attendee   ask for a sign-in link at /accounts/link/ with "
+                    f"{directory.attendee_email}; the worker prints the e-mail",
+                    "  certificates: the worker issues Sông Lô's for the 03/11/2021 session;",
+                    "  see Certificates (vinhphuc), My certificates (attendee), /verify/",
+                    "  survey: the same session's results (vinhphuc, session page); the",
+                    "  attendee can still answer it from My sessions",
+                ]
+            )
+        )

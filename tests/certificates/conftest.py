@@ -1,0 +1,3 @@
+"""Check-in fixtures shared with the apps built on check-in."""
+
+from tests.checkins import _fresh_rate_limits, course, demo, eager_tasks, rush  # noqa: F401
