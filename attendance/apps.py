@@ -7,10 +7,12 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self) -> None:
-        # Notices (events) carry the attendee's QR ticket and personal link, which this
-        # app makes; it hands events the means instead of events importing it.
-        from events.outbox.content import provide_personal_parts
+        # Notices (events) carry the attendee's QR ticket and personal link, and the
+        # coordinators' checklist links to the roster page, all of which this app makes; it
+        # hands events the means instead of events importing it.
+        from events.outbox.content import provide_personal_parts, provide_roster_path
 
-        from .services.invitations import personal_parts
+        from .services.invitations import personal_parts, roster_path
 
         provide_personal_parts(personal_parts)
+        provide_roster_path(roster_path)

@@ -76,6 +76,7 @@ from bench.data import (
 )
 from certificates import pdf as certificate_pdf
 from certificates.models import Certificate, CertificateCounter, Collation, Completion
+from certificates.notices import CERTIFICATE_READY
 from certificates.services import collation as service
 from events.models import Notice, RosterEntry, Session
 from training.models import Programme
@@ -394,7 +395,7 @@ def measure_storing(programme: Programme) -> float:
         .values_list("pk", flat=True)[:STORE_PAGES]
     )
     ticks: list[int] = []
-    notices_before = Notice.objects.filter(kind=Notice.Kind.CERTIFICATE).count()
+    notices_before = Notice.objects.filter(kind=CERTIFICATE_READY).count()
     with mock.patch("events.services.reminders.send_soon", lambda: ticks.append(1)):
         began = time.perf_counter()
         done = sum(
@@ -404,7 +405,7 @@ def measure_storing(programme: Programme) -> float:
         elapsed = time.perf_counter() - began
     stored = list(Certificate.objects.filter(pk__in=ids, rendered_at__isnull=False))
     intact = sum(service.file_matches(c, default_storage.open(c.pdf.name).read()) for c in stored)
-    notices = Notice.objects.filter(kind=Notice.Kind.CERTIFICATE).count() - notices_before
+    notices = Notice.objects.filter(kind=CERTIFICATE_READY).count() - notices_before
     if (done, len(stored), intact, notices) != (len(ids),) * 4:
         raise RuntimeError(
             f"render_certificates: {done} rendered, {len(stored)} stored, {intact} matching "

@@ -7,6 +7,12 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from events.notices.kinds import register
+
+        from .notices import CERTIFICATE_READY_KIND
+
+        register(CERTIFICATE_READY_KIND)
+
         # Closing a session (events) or a programme (training) collates certificates; those
         # apps sit below this one, so they announce the fact and this app listens.
         from events.signals import session_closed

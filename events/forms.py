@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import AdministrativeUnit, Agency
 
 from .models import BridgePoint, ReminderRule, Session
+from .notices.kinds import plan_kind_choices
 from .services import AgendaEntry, PersonDetails, PlanLine, PointSelection, UnitRule
 
 LEVEL_CHOICES = [
@@ -260,7 +261,7 @@ class InviteAgencyForm(BootstrapMixin, forms.Form):
 class ReminderRuleForm(BootstrapMixin, forms.Form):
     """A line of a session's reminder plan: a clock time on a day, or minutes from a moment."""
 
-    kind = forms.ChoiceField(label=_("What"), choices=ReminderRule.Kind.choices)
+    kind = forms.ChoiceField(label=_("What"), choices=plan_kind_choices)
     anchor = forms.ChoiceField(
         label=_("Counted from"), choices=ReminderRule.Anchor.choices, initial="start"
     )

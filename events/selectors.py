@@ -20,7 +20,8 @@ from .models import (
     Session,
     SessionPoint,
 )
-from .models.notices import DEFAULT_PLAN, PlanLine
+from .models.notices import PlanLine, default_plan
+from .notices.kinds import kind_label
 
 CONFLICTS_SHOWN = 50
 
@@ -352,7 +353,7 @@ def notice_progress(session: Session) -> list[NoticeProgress]:
         if key not in progress:
             progress[key] = NoticeProgress(
                 kind=kind,
-                label=str(Notice.Kind(kind).label),
+                label=kind_label(kind),
                 planned_for=batch.planned_for if batch else None,
             )
         row = progress[key]
@@ -458,7 +459,7 @@ def plan_source(session: Session) -> tuple[str, list[tuple[PlanLine, bool]]]:
     inherited = sorted(session.programme.reminder_rules.all(), key=lambda rule: rule.pk)
     if inherited:
         return "programme", [(rule.line(), rule.is_active) for rule in inherited]
-    return "default", [(line, True) for line in DEFAULT_PLAN]
+    return "default", [(line, True) for line in default_plan()]
 
 
 def effective_plan(session: Session) -> list[PlanLine]:
@@ -490,7 +491,7 @@ def reminder_plan(session: Session) -> tuple[str, list[PlannedLine]]:
         PlannedLine(
             position=position,
             kind=line.kind,
-            label=str(Notice.Kind(line.kind).label),
+            label=kind_label(line.kind),
             description=line.describe(),
             planned_for=(moment := line.planned_for(session)),
             active=active,
@@ -499,23 +500,3 @@ def reminder_plan(session: Session) -> tuple[str, list[PlannedLine]]:
         for position, (line, active) in enumerate(lines)
     ]
     return source, sorted(planned, key=lambda line: line.planned_for)
-
-
-def sessions_with_open_survey(person_id: int | None, session_ids: list[int]) -> set[int]:
-    """Of these sessions, those whose survey (attendance app, read by its relation name) is
-    open now and which the person checked in at without answering: one query in all."""
-    if person_id is None or not session_ids:
-        return set()
-    now = timezone.now()
-    return set(
-        Session.objects.filter(
-            pk__in=session_ids,
-            survey__opens_at__lte=now,
-            survey__closes_at__gt=now,
-            roster__person_id=person_id,
-            roster__removed_at=None,
-            roster__attendance__checked_in_at__isnull=False,
-        )
-        .exclude(survey__receipts__person_id=person_id)
-        .values_list("pk", flat=True)
-    )

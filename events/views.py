@@ -26,6 +26,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import BridgePoint, Session
+from .prompts import prompts_for
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -325,14 +326,10 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         .filter(starts_at__lt=timezone.now() - timedelta(days=1))
         .order_by("-starts_at")[:20]
     )
-    context = {
-        "sessions": upcoming,
-        "past": past,
-        "feed": feed,
-        "survey_due": selectors.sessions_with_open_survey(
-            scope.person_id, [session.pk for session in upcoming + past]
-        ),
-    }
+    prompts = prompts_for(scope.person_id, [session.pk for session in upcoming + past])
+    for session in upcoming + past:
+        session.prompts = prompts.get(session.pk, [])
+    context = {"sessions": upcoming, "past": past, "feed": feed}
     return render(request, "events/my_sessions.html", context)
 
 

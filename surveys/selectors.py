@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from attendance.models import Attendance
 from attendance.selectors import get_invitation
 from directory.models import AdministrativeUnit
 from directory.selectors import AnyUser, scope_for
 from events.models import Session, SessionPoint
+from events.prompts import Prompt
 from events.selectors import sessions_for
 
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyReceipt, SurveyResponse
@@ -243,3 +246,31 @@ def provinces_of(points: QuerySet[SessionPoint]) -> QuerySet[AdministrativeUnit]
     return AdministrativeUnit.objects.filter(
         pk__in=ids, level=AdministrativeUnit.Level.PROVINCE
     ).order_by("name")
+
+
+def sessions_with_open_survey(person_id: int, session_ids: list[int]) -> set[int]:
+    """Of these sessions, those whose survey is open now and which the person checked in at
+    without answering: one query in all."""
+    now = timezone.now()
+    return set(
+        Session.objects.filter(
+            pk__in=session_ids,
+            survey__opens_at__lte=now,
+            survey__closes_at__gt=now,
+            roster__person_id=person_id,
+            roster__removed_at=None,
+            roster__attendance__checked_in_at__isnull=False,
+        )
+        .exclude(survey__receipts__person_id=person_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def survey_prompts(person_id: int, session_ids: list[int]) -> dict[int, list[Prompt]]:
+    """ "Answer the survey" on the attendee's sessions whose survey awaits their answer."""
+    return {
+        session_id: [
+            Prompt(_("Answer the survey"), reverse("surveys:survey_answer", args=[session_id]))
+        ]
+        for session_id in sessions_with_open_survey(person_id, session_ids)
+    }

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from directory.services import sign_in_link
-from events.models import Notice, RosterEntry
+from events.models import RosterEntry
 from events.outbox.content import PersonalParts
 
 from ..tickets import ticket_for
@@ -15,14 +15,13 @@ def invitation_link(entry: RosterEntry) -> str:
 
 
 def personal_parts(entry: RosterEntry, kind: str) -> PersonalParts:
-    """What an e-mail carries for its attendee: their one-time link (to the invitation, to
-    the survey form after the session, or to their certificates once one is ready) and
-    their QR ticket."""
-    if kind == Notice.Kind.CERTIFICATE:
-        return PersonalParts(link=sign_in_link(entry.person, reverse("my_certificates")), ticket="")
-    if kind == Notice.Kind.SURVEY:
-        survey_form = reverse("surveys:survey_answer", args=[entry.session_id])
-        return PersonalParts(link=sign_in_link(entry.person, survey_form), ticket="")
+    """What a session's own notice carries for its attendee: their one-time link to the
+    invitation and their QR ticket. Kinds that other apps register bring their own link."""
     return PersonalParts(
         link=invitation_link(entry), ticket=ticket_for(entry.pk, entry.ticket_version)
     )
+
+
+def roster_path(participation_id: int) -> str:
+    """The coordinator's roster page of one bridge point in one session."""
+    return reverse("attendance:roster", args=[participation_id])

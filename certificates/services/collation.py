@@ -28,11 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.selectors import scope_for
-from events.models import BridgePoint, Notice, Session
+from events.models import BridgePoint, Session
 from events.services.reminders import queue_entry_notices
 from training.models import Programme
 
 from ..models import Certificate, CertificateCounter, Collation, Completion
+from ..notices import CERTIFICATE_READY
 from ..pdf import CertificatePage, render_pages
 from .bulk import insert_rows
 from .completion import collation_refusal, record_completions, work_out
@@ -463,7 +464,7 @@ def render_certificates(ids: Sequence[int]) -> int:
         Certificate.objects.bulk_update(still, ["pdf", "pdf_sha256", "rendered_at"])
         queue_entry_notices(
             entry_ids=[c.entry_id for c in still if c.entry_id],
-            kind=Notice.Kind.CERTIFICATE,
+            kind=CERTIFICATE_READY,
             planned_for=now,
         )
     return len(still)

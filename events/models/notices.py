@@ -18,30 +18,25 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
 
+from ..notices.kinds import (
+    NoticeKind,
+    PlanKind,
+    notice_kind_choices,
+    plan_kind_choices,
+    plannable,
+    registered,
+)
 from .sessions import RosterEntry, Session, SessionChange, SessionPoint
-
-
-class NoticeKind(models.TextChoices):
-    INVITATION = "invitation", _("Invitation")
-    REMINDER = "reminder", _("Reminder")
-    CHECKLIST = "checklist", _("Bridge point checklist")
-    UPDATE = "update", _("Session changed")
-    CANCELLATION = "cancellation", _("Cancellation")
-    SURVEY = "survey", _("Survey request")
-    CERTIFICATE = "certificate", _("Certificate ready")
 
 
 class ReminderRule(models.Model):
     """One line of a reminder plan, for a whole programme or for one session.
 
     A session follows its own rules when it has any, else its programme's, else the
-    defaults in `events.services.reminders.DEFAULT_PLAN`.
+    defaults of `default_plan()`.
     """
 
-    class Kind(models.TextChoices):
-        REMINDER = NoticeKind.REMINDER.value, _("Reminder to attendees")
-        CHECKLIST = NoticeKind.CHECKLIST.value, _("Checklist to coordinators")
-        SURVEY = NoticeKind.SURVEY.value, _("Survey request to those who attended")
+    Kind = PlanKind
 
     class Anchor(models.TextChoices):
         START = "start", _("the start")
@@ -63,7 +58,7 @@ class ReminderRule(models.Model):
         blank=True,
         related_name="reminder_rules",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=16, choices=plan_kind_choices)
     anchor = models.CharField(_("counted from"), max_length=8, choices=Anchor)
     day_offset = models.SmallIntegerField(
         _("days"), default=0, help_text=_("Negative: before; for example -1 is the day before.")
@@ -111,8 +106,9 @@ class ReminderRule(models.Model):
             )
         if before_start and offset == 0 and self.at_time is None:
             raise ValidationError({"minute_offset": _("Say how long before the start.")})
-        if self.kind == self.Kind.SURVEY and (self.anchor != self.Anchor.END or offset < 0):
-            raise ValidationError({"kind": _("A survey request goes out after the session ends.")})
+        kind = registered(self.kind)
+        if kind and kind.after_end_only and (self.anchor != self.Anchor.END or offset < 0):
+            raise ValidationError({"kind": kind.after_end_only})
 
 
 @dataclass(frozen=True)
@@ -176,8 +172,14 @@ DEFAULT_PLAN = (
     PlanLine(NoticeKind.CHECKLIST, "start", day_offset=-2, at_time=time(8, 0)),
     PlanLine(NoticeKind.REMINDER, "start", day_offset=-1, at_time=time(8, 0)),
     PlanLine(NoticeKind.REMINDER, "start", minute_offset=-60),
-    PlanLine(NoticeKind.SURVEY, "end", minute_offset=30),
 )
+
+
+def default_plan() -> tuple[PlanLine, ...]:
+    """The session's own default lines and those of the registered kinds (a survey request
+    after the end, say)."""
+    extra = tuple(kind.default_line for kind in plannable() if kind.default_line is not None)
+    return DEFAULT_PLAN + extra
 
 
 class NoticeBatch(models.Model):
@@ -187,7 +189,7 @@ class NoticeBatch(models.Model):
     """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notice_batches")
-    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind)
+    kind = models.CharField(_("kind"), max_length=16, choices=notice_kind_choices)
     planned_for = models.DateTimeField(_("planned for"))
     change = models.OneToOneField(
         SessionChange, on_delete=models.CASCADE, null=True, blank=True, related_name="batch"
@@ -237,7 +239,7 @@ class Notice(models.Model):
         TOO_LATE = "too_late", _("Too late to be useful")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind)
+    kind = models.CharField(_("kind"), max_length=16, choices=notice_kind_choices)
     planned_for = models.DateTimeField(_("planned for"))
     batch = models.ForeignKey(
         NoticeBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"

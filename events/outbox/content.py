@@ -11,12 +11,12 @@ from email.utils import parseaddr
 import qrcode
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from ..calendars import describe_location, invitation_calendar
 from ..models import Notice, RosterEntry, Session
+from ..notices.kinds import RegisteredKind, registered
 from .channels import Message
 
 
@@ -28,14 +28,30 @@ class PersonalParts:
     ticket: str
 
 
-# Tickets and the attendee's page belong to the attendance app, which registers how to
-# make them when it loads; events never imports it.
+# Tickets, the attendee's page and the roster page belong to the attendance app, which
+# registers how to make them when it loads; events never imports it.
 _personal_parts: Callable[[RosterEntry, str], PersonalParts] | None = None
+_roster_path: Callable[[int], str] | None = None
 
 
 def provide_personal_parts(provider: Callable[[RosterEntry, str], PersonalParts]) -> None:
     global _personal_parts
     _personal_parts = provider
+
+
+def provide_roster_path(provider: Callable[[int], str]) -> None:
+    """How to reach a bridge point's roster page, for the coordinators' checklist."""
+    global _roster_path
+    _roster_path = provider
+
+
+def _parts(notice: Notice, extension: RegisteredKind | None) -> PersonalParts | None:
+    if notice.entry_id is None:
+        return None
+    notice.entry.person = notice.person  # already loaded with the notice
+    if extension is not None:
+        return PersonalParts(link=extension.link_for(notice.entry), ticket="")
+    return _personal_parts(notice.entry, notice.kind) if _personal_parts else None
 
 
 CALENDAR_METHODS = {
@@ -84,16 +100,22 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _subject(notice: Notice, session: Session) -> str:
+def _lead(extension: RegisteredKind, session: Session) -> str:
+    # A kind about the whole programme names the programme where others name the session.
+    title = session.programme.title if extension.about_programme else session.title
+    return str(extension.lead) % {"title": title, "programme": session.programme.title}
+
+
+def _subject(notice: Notice, session: Session, extension: RegisteredKind | None) -> str:
     names = {"title": session.title, "when": when(session.starts_at)}
+    if extension is not None:
+        return str(extension.subject) % {**names, "programme": session.programme.title}
     subjects = {
         Notice.Kind.INVITATION: _("Invitation: %(title)s, %(when)s"),
         Notice.Kind.REMINDER: _("Reminder: %(title)s, %(when)s"),
         Notice.Kind.CHECKLIST: _("Bridge point checklist: %(title)s, %(when)s"),
         Notice.Kind.UPDATE: _("Changed: %(title)s, now at %(when)s"),
         Notice.Kind.CANCELLATION: _("Cancelled: %(title)s, %(when)s"),
-        Notice.Kind.SURVEY: _("How was the session? %(title)s"),
-        Notice.Kind.CERTIFICATE: _("Your certificate is ready: %(programme)s"),
     }
     return subjects[notice.kind] % {**names, "programme": session.programme.title}
 
@@ -112,10 +134,8 @@ def render(notice: Notice, *, roster_size: int | None = None) -> Message:
     """The message for one notice. `roster_size` feeds the coordinators' checklist."""
     session = notice.session
     point = notice.participation.point
-    parts = None
-    if notice.entry_id is not None and _personal_parts is not None:
-        notice.entry.person = notice.person  # already loaded with the notice
-        parts = _personal_parts(notice.entry, notice.kind)
+    extension = registered(notice.kind)
+    parts = _parts(notice, extension)
     address = recipient_address(notice)
     with translation.override(recipient_language(notice)):
         context = {
@@ -135,11 +155,18 @@ def render(notice: Notice, *, roster_size: int | None = None) -> Message:
             "link": parts.link if parts else "",
             "has_ticket": bool(parts) and notice.kind in WITH_TICKET,
             "roster_size": roster_size,
-            "roster_link": settings.SITE_URL
-            + reverse("attendance:roster", args=[notice.participation_id]),
+            "roster_link": settings.SITE_URL + _roster_path(notice.participation_id)
+            if _roster_path
+            else "",
+            # A registered kind (a survey request, a certificate) brings its own words.
+            "registered": extension is not None,
+            "lead": _lead(extension, session) if extension else "",
+            "link_label": extension.link_label if extension else "",
+            "about_programme": bool(extension and extension.about_programme),
+            "short_label": extension.short_label if extension else "",
             **_change(notice),
         }
-        subject = _subject(notice, session)
+        subject = _subject(notice, session, extension)
         text = render_to_string("events/email/notice.txt", context)
         html = render_to_string("events/email/notice.html", context)
         short_text = render_to_string("events/email/notice_sms.txt", context).strip()

@@ -1,6 +1,6 @@
 """Every change to bridge points and sessions goes through these functions."""
 
-from ..models.notices import DEFAULT_PLAN, PlanLine
+from ..models.notices import DEFAULT_PLAN, PlanLine, default_plan
 from ..selectors import effective_plan
 from .feeds import open_feed, revoke_feed
 from .outbox import SendReport, send_due_notices, senders_needed
@@ -73,6 +73,7 @@ __all__ = [
     "change_session_points",
     "close_session",
     "correct_contact",
+    "default_plan",
     "effective_plan",
     "expand_rule",
     "insert_participations",

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     Case,
     DateTimeField,
     Exists,
@@ -43,6 +42,7 @@ from ..models import (
     SessionPoint,
 )
 from ..models.notices import PlanLine
+from ..notices.kinds import plan_kind_choices, plannable, registered
 from ..selectors import effective_plan, needs_fixing, plan_source
 
 Kind = Notice.Kind
@@ -231,9 +231,9 @@ def _plan_batch(
                 session=session, kind=kind, planned_for=planned_for, change=change
             )
             entries = RosterEntry.objects.filter(session=session)
-            if kind == Kind.SURVEY:
-                # Those who came; reads the attendance app's table by its relation name.
-                entries = entries.filter(attendance__checked_in_at__isnull=False)
+            extension = registered(kind)
+            if extension is not None and extension.recipients is not None:
+                entries = extension.recipients(entries)
             if change is not None:
                 entries = _told(entries)
             if kind != Kind.CHECKLIST:
@@ -285,10 +285,9 @@ def _plan_changes(now: datetime, report: PlanReport) -> None:
             else:
                 # Reminders planned for a time the session no longer has give way.
                 current = {line.planned_for(session) for line in effective_plan(session)}
+                planned_kinds = [value for value, _label in plan_kind_choices()]
                 _void(
-                    others.filter(kind__in=[Kind.REMINDER, Kind.CHECKLIST, Kind.SURVEY]).exclude(
-                        planned_for__in=current
-                    ),
+                    others.filter(kind__in=planned_kinds).exclude(planned_for__in=current),
                     Notice.Problem.SUPERSEDED,
                 )
                 _void(others.filter(kind=Kind.UPDATE), Notice.Problem.SUPERSEDED)
@@ -314,16 +313,12 @@ def _plan_reminders(now: datetime, report: PlanReport) -> None:
         .order_by()
         .select_related("programme")
         .prefetch_related("reminder_rules", "programme__reminder_rules")
-        # Whether the attendance app set up a survey, read by its relation name.
-        .annotate(
-            has_survey=Case(
-                When(survey__isnull=False, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
     )
     sessions = list(sessions)
+    # A registered kind with nothing to send for a session (no survey set up) is skipped:
+    # its owner says which sessions have something, in one query for all of them.
+    ids = [session.pk for session in sessions]
+    wanted = {kind.value: kind.sessions_with(ids) for kind in plannable() if kind.sessions_with}
     planned = set(
         NoticeBatch.objects.filter(session__in=sessions, change=None).values_list(
             "session_id", "kind", "planned_for"
@@ -335,8 +330,8 @@ def _plan_reminders(now: datetime, report: PlanReport) -> None:
             key = (session.pk, line.kind, planned_for)
             if key in planned or not is_due(line, planned_for, session, now):
                 continue
-            if line.kind == Kind.SURVEY and not session.has_survey:
-                continue  # no survey, nothing to ask
+            if line.kind in wanted and session.pk not in wanted[line.kind]:
+                continue
             planned.add(key)
             batch = _plan_batch(session, kind=line.kind, planned_for=planned_for, now=now)
             if batch is not None:

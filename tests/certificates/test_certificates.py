@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from certificates.models import Certificate, Collation, Completion
+from certificates.notices import CERTIFICATE_READY
 from certificates.pdf import vietnamese_date
 from certificates.services import bulk
 from certificates.services import collation as certificates
@@ -347,7 +348,7 @@ def test_rendering_tells_each_attendee_through_the_outbox_with_a_link_to_their_c
     collate(course)
     render_all()
 
-    notices = Notice.objects.filter(kind=Notice.Kind.CERTIFICATE)
+    notices = Notice.objects.filter(kind=CERTIFICATE_READY)
     assert notices.count() == 3
     notice = notices.get(person=course.people["manh"])
     message = render(notice)

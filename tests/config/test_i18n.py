@@ -55,10 +55,14 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, settings, monkey
     root = CATALOGUE.parents[2]
     for folder in (
         "config",
+        "common",
         "directory",
         "training",
         "events",
         "attendance",
+        "surveys",
+        "certificates",
+        "reports",
         "templates",
         "locale",
     ):

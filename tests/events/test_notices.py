@@ -31,6 +31,7 @@ from events.services import (
     switch_reminder_rule,
 )
 from surveys.models import Survey
+from surveys.notices import SURVEY_REQUEST
 from tests import factories
 
 Kind, Status, Problem = Notice.Kind, Notice.Status, Notice.Problem
@@ -113,7 +114,7 @@ def test_default_plan_reminds_the_day_before_at_eight_and_an_hour_before(upcomin
         (Kind.CHECKLIST, "2 ngày trước, lúc 08:00"),
         (Kind.REMINDER, "1 ngày trước, lúc 08:00"),
         (Kind.REMINDER, "1 giờ trước khi bắt đầu"),
-        (Kind.SURVEY, "30 phút sau khi kết thúc"),
+        (SURVEY_REQUEST, "30 phút sau khi kết thúc"),
     }
     assert timezone.localtime(day_before_at_eight(session)).strftime("%H:%M") == "08:00"
 
@@ -189,9 +190,9 @@ def test_the_survey_request_goes_only_to_those_who_checked_in(upcoming):
         opens_at=session.ends_at,
         closes_at=session.ends_at + timedelta(days=7),
     )
-    survey = next(line for line in effective_plan(session) if line.kind == Kind.SURVEY)
+    survey = next(line for line in effective_plan(session) if line.kind == SURVEY_REQUEST)
     plan_due_notices(now=survey.planned_for(session) + timedelta(minutes=1))
-    assert recipients(session, Kind.SURVEY) == ["Vũ Văn Mạnh"]
+    assert recipients(session, SURVEY_REQUEST) == ["Vũ Văn Mạnh"]
 
 
 def test_a_programme_plan_replaces_the_default_and_a_session_can_have_its_own(upcoming):
@@ -233,7 +234,7 @@ def test_a_programme_plan_replaces_the_default_and_a_session_can_have_its_own(up
     [
         ({"kind": Kind.REMINDER, "anchor": "start", "minute_offset": 30}, "kind"),
         ({"kind": Kind.REMINDER, "anchor": "start", "minute_offset": 0}, "minute_offset"),
-        ({"kind": Kind.SURVEY, "anchor": "start", "minute_offset": -30}, "kind"),
+        ({"kind": SURVEY_REQUEST, "anchor": "start", "minute_offset": -30}, "kind"),
         ({"kind": Kind.CHECKLIST, "anchor": "end", "minute_offset": -30}, "kind"),
     ],
 )
@@ -247,7 +248,7 @@ def test_a_plan_line_at_the_wrong_moment_is_refused(upcoming, fields, field):
     assert field in error.value.message_dict
     assert (
         not ReminderRule.objects.filter(session=upcoming.session)
-        .exclude(kind__in=[Kind.CHECKLIST, Kind.REMINDER, Kind.SURVEY])
+        .exclude(kind__in=[Kind.CHECKLIST, Kind.REMINDER, SURVEY_REQUEST])
         .exists()
     )
 

@@ -21,6 +21,7 @@ from events.selectors import effective_plan
 from events.services import plan_due_notices
 from surveys import services
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyReceipt, SurveyResponse
+from surveys.notices import SURVEY_REQUEST
 from surveys.services import QuestionSpec
 from tests import factories
 from tests.checkins import attendee_of
@@ -586,19 +587,19 @@ def test_the_survey_request_is_planned_only_for_a_session_with_a_survey(client, 
         participation=entry.participation,
         checked_in_at=session.starts_at,
     )
-    line = next(line for line in effective_plan(session) if line.kind == Notice.Kind.SURVEY)
+    line = next(line for line in effective_plan(session) if line.kind == SURVEY_REQUEST)
     moment = line.planned_for(session) + timedelta(minutes=1)
 
     # without a survey, nothing is asked
     plan_due_notices(now=moment)
-    assert not Notice.objects.filter(session=session, kind=Notice.Kind.SURVEY).exists()
+    assert not Notice.objects.filter(session=session, kind=SURVEY_REQUEST).exists()
 
     # with one, the person who came is asked (the next tick plans it)
     services.set_up_survey(actor=rush.organiser, session=session, title="Khảo sát")
     plan_due_notices(now=moment + timedelta(minutes=1))
     notice = Notice.objects.select_related(
         "session__programme", "participation__point", "person", "entry"
-    ).get(session=session, kind=Notice.Kind.SURVEY)
+    ).get(session=session, kind=SURVEY_REQUEST)
     assert notice.person == entry.person
 
     # and its link signs them in on the survey form

@@ -1,0 +1,1 @@
+"""Notices: the outbox's kinds and the registry through which apps above events add theirs."""
