@@ -32,6 +32,7 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
@@ -39,6 +40,7 @@ format: install
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	node --test tests/js/
 	$(BIN)/pytest
 
 # Figures at national scale on PostgreSQL (DATABASE_URL's server, in a database of its own).

@@ -6,13 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from certificates.models import Certificate
+from common.spreadsheets import workbook
 from events.models import RosterEntry
-from training.models import Programme
 
 from .models import Attendance, attendance_status, minutes_present
 
@@ -82,87 +78,4 @@ def roster_csv(entries: Iterable[RosterEntry], point_name: str | None = None) ->
 def roster_xlsx(entries: Iterable[RosterEntry], title: str, point_name: str | None = None) -> bytes:
     return workbook(
         _("Roster"), title, headers(), rows(entries, point_name), widths={"B": 28, "D": 32, "G": 28}
-    )
-
-
-def workbook(
-    sheet_name: str,
-    title: str,
-    header: list[str],
-    body: Iterable[list[object]],
-    *,
-    widths: dict[str, int],
-) -> bytes:
-    """A titled sheet written row by row (openpyxl's write-only mode), so a national
-    roster or register fits in memory."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name[:31])
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
-    heading = WriteOnlyCell(sheet, value=title)
-    heading.font = Font(bold=True, size=13)
-    sheet.append([heading])
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
-    for row in body:
-        sheet.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def register_xlsx(programme: Programme, certificates: Iterable[Certificate]) -> bytes:
-    """The issuing register (sổ cấp giấy chứng nhận), one line per certificate issued."""
-    header = [
-        _("No."),
-        _("Register number"),
-        _("Serial number"),
-        _("Full name"),
-        _("Agency"),
-        _("Bridge point"),
-        _("Issued on"),
-        _("Version"),
-        _("Status"),
-        _("Notes"),
-    ]
-
-    def body() -> Iterator[list[object]]:
-        for number, certificate in enumerate(certificates, start=1):
-            snapshot = certificate.snapshot
-            notes = certificate.correction_reason
-            if certificate.status == Certificate.Status.REVOKED:
-                notes = _("Revoked on %(day)s: %(reason)s") % {
-                    "day": timezone.localtime(certificate.revoked_at).strftime("%d/%m/%Y"),
-                    "reason": certificate.revocation_reason,
-                }
-            replaced_by = getattr(certificate, "replaced_by", None)
-            if replaced_by is not None:
-                notes = " ".join(
-                    filter(
-                        None, [notes, _("Replaced by %(serial)s") % {"serial": replaced_by.serial}]
-                    )
-                )
-            yield [
-                number,
-                certificate.register_label,
-                certificate.serial,
-                snapshot.get("full_name", ""),
-                snapshot.get("agency", ""),
-                snapshot.get("point", ""),
-                timezone.localtime(certificate.issued_at).strftime("%d/%m/%Y"),
-                certificate.version,
-                str(certificate.get_status_display()),
-                notes,
-            ]
-
-    title = _("Certificate register: %(programme)s, %(body)s") % {
-        "programme": programme.title,
-        "body": programme.issuing_body,
-    }
-    return workbook(
-        _("Register"), title, header, body(), widths={"C": 20, "D": 28, "E": 32, "F": 28, "J": 40}
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.forms import BootstrapMixin
+from common.forms import BootstrapMixin
 from training.models import Programme
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

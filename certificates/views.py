@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attendance import roster_exports as exports
+from common.forms import add_service_errors
+from directory.access import organiser_required
 from directory.selectors import scope_for
-from directory.views import organiser_required
-from events.forms import add_service_errors
 from training import services as training_services
 
 from . import pdf as certificate_pdf
-from . import selectors
+from . import register, selectors
 from .forms import (
     CertificateDesignForm,
     CompletionRuleForm,
@@ -162,7 +161,7 @@ def collation_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def register_export(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for(request.user, pk)
-    data = exports.register_xlsx(programme, selectors.register(programme).iterator(2000))
+    data = register.register_xlsx(programme, selectors.register(programme).iterator(2000))
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

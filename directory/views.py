@@ -1,10 +1,8 @@
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,35 +12,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.downloads import template_csv
+
 from . import selectors, services
+from .access import organiser_required, staff_required
 from .forms import ImportForm, PeopleFilterForm, SignInLinkForm, UnitFilterForm
 from .models import ImportRecord
 from .spreadsheets import TableRejected
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
-
-
-def staff_required(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not selectors.scope_for(request.user).is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def organiser_required(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not selectors.scope_for(request.user).is_organiser:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required
@@ -168,19 +147,6 @@ def import_people(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_units(request: HttpRequest) -> HttpResponse:
     return _import_view(request, kind="units", run=services.import_units)
-
-
-def template_csv(
-    file_name: str, columns: dict[str, tuple[str, ...]], example: tuple[str, ...]
-) -> HttpResponse:
-    """A CSV an import accepts: its Vietnamese headers and one example row."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    # A byte-order mark, so that Excel opens the Vietnamese letters as UTF-8.
-    response.write("\ufeff")
-    response.write(",".join(names[0] for names in columns.values()) + "\r\n")
-    response.write(",".join(example) + "\r\n")
-    return response
 
 
 @organiser_required

@@ -2,10 +2,10 @@ import re
 from datetime import datetime, time
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BootstrapMixin, LocalDateTimeInput
 from directory.models import AdministrativeUnit, Agency
 
 from .models import BridgePoint, ReminderRule, Session
@@ -19,42 +19,6 @@ LEVEL_CHOICES = [
     (AdministrativeUnit.Level.COMMUNE, _("Every commune")),
 ]
 AGENDA_LINE = re.compile(r"^\s*(\d{1,2})[:h](\d{2})\s*\|\s*([^|]+?)\s*(?:\|\s*(.*?))?\s*$")
-
-
-class BootstrapMixin:
-    """Bootstrap's classes on every widget, so templates can render fields as they are."""
-
-    def style_fields(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, *, renamed: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        target = (renamed or {}).get(field, field)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 class PointChoiceMixin(forms.Form):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from directory.access import organiser_required
 from directory.selectors import scope_for
-from directory.views import organiser_required
 
 from . import selectors, services
 from .forms import ReminderRuleForm

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.downloads import attachment
+from directory.access import organiser_required, staff_required
 from directory.models import Person
 from directory.selectors import scope_for
-from directory.views import organiser_required, staff_required
 from training.selectors import programmes_for
 
 from . import selectors, services
@@ -32,8 +33,7 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=ICS_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = attachment(content, filename=filename, content_type=ICS_TYPE)
     response["Cache-Control"] = "private, max-age=300"
     return response
 

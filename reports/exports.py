@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from attendance.roster_exports import workbook
+from common.spreadsheets import workbook
 from directory.models import Person
 
 from .coverage import coverage

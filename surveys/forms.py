@@ -4,7 +4,7 @@ and their errors come back onto the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.forms import BootstrapMixin, LocalDateTimeInput
+from common.forms import BootstrapMixin, LocalDateTimeInput
 
 from .models import SurveyQuestion
 from .services import MAX_QUESTIONS, MAX_TEXT_ANSWER, QuestionSpec, question_field

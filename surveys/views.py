@@ -12,10 +12,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.downloads import attachment
+from common.forms import add_service_errors
+from directory.access import organiser_required
 from directory.models import Person
 from directory.selectors import scope_for
-from directory.views import organiser_required
-from events.forms import add_service_errors
 
 from . import exports as survey_exports
 from . import selectors, services
@@ -179,9 +180,7 @@ def survey_export(request: HttpRequest, session_id: int, file_format: str) -> Ht
     else:
         data = survey_exports.results_csv(survey, list(survey.questions.all()), responses)
         content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
+    return attachment(data, filename=f"{name}.{file_format}", content_type=content_type)
 
 
 @login_required

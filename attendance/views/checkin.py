@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from directory.views import staff_required
+from directory.access import staff_required
 from events.selectors import attendee_location, get_session_for
 
 from .. import badges, selectors, services

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.downloads import template_csv
+from common.forms import add_service_errors
+from directory.access import staff_required
 from directory.forms import ImportForm
 from directory.selectors import agencies_for
 from directory.spreadsheets import TableRejected
-from directory.views import staff_required, template_csv
 from events import services as events_services
 from events.forms import (
     ContactForm,
@@ -25,7 +27,6 @@ from events.forms import (
     PersonDetailsForm,
     ReasonForm,
     SubstituteForm,
-    add_service_errors,
 )
 from events.models import RosterEntry, RosterImport, SessionPoint
 from events.selectors import unreached_people
