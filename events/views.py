@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import attachment
+from common.forms import add_service_errors
 from directory.access import organiser_required, staff_required
 from directory.models import Person
 from directory.selectors import scope_for
@@ -24,7 +25,6 @@ from .forms import (
     RescheduleForm,
     SessionFilterForm,
     SessionForm,
-    add_service_errors,
 )
 from .models import BridgePoint, Session
 from .prompts import prompts_for
