@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -13,6 +12,8 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
+
+from common.ratelimit import over_limit
 
 from ..models import AdministrativeUnit, Person, RoleAssignment
 from ..selectors import scope_for
@@ -54,9 +55,12 @@ def request_sign_in_link(*, email: str) -> None:
     from ..tasks import send_sign_in_link
 
     email = email.strip().lower()
-    key = f"sign-in-link:{email}"
-    cache.add(key, 0, SIGN_IN_LINK_WINDOW_SECONDS)
-    if cache.incr(key) > SIGN_IN_LINK_LIMIT:
+    if over_limit(
+        f"sign-in-link:{email}",
+        limit=SIGN_IN_LINK_LIMIT,
+        window_seconds=SIGN_IN_LINK_WINDOW_SECONDS,
+        aligned=False,
+    ):
         return
     person_id = (
         Person.objects.filter(email=email, is_active=True).values_list("pk", flat=True).first()

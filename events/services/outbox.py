@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from common.ratelimit import count_hit
 
 from ..models import Notice, RosterEntry, Session
 from ..outbox.channels import Channel, DeliveryError, TemporaryFailure
@@ -120,17 +121,8 @@ def _throttle() -> None:
     rate = settings.NOTICE_RATE_PER_SECOND
     if rate <= 0:
         return
-    while True:
-        second = int(time.time())
-        key = f"notices:sent:{second}"
-        cache.add(key, 0, timeout=10)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # the counter expired in between
-            continue
-        if used <= rate:
-            return
-        time.sleep(max(0.0, second + 1 - time.time()))
+    while count_hit("notices:sent", window_seconds=1) > rate:
+        time.sleep(max(0.0, int(time.time()) + 1 - time.time()))
 
 
 def retry_delay(attempts: int) -> timedelta:
