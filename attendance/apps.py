@@ -10,7 +10,7 @@ class AttendanceConfig(AppConfig):
         # Notices (events) carry the attendee's QR ticket and personal link, and the
         # coordinators' checklist links to the roster page, all of which this app makes; it
         # hands events the means instead of events importing it.
-        from events.outbox.content import provide_personal_parts, provide_roster_path
+        from events.notices.content import provide_personal_parts, provide_roster_path
 
         from .services.invitations import personal_parts, roster_path
 

@@ -396,7 +396,7 @@ def measure_storing(programme: Programme) -> float:
     )
     ticks: list[int] = []
     notices_before = Notice.objects.filter(kind=CERTIFICATE_READY).count()
-    with mock.patch("events.services.reminders.send_soon", lambda: ticks.append(1)):
+    with mock.patch("events.notices.planning.send_soon", lambda: ticks.append(1)):
         began = time.perf_counter()
         done = sum(
             service.render_certificates(ids[start : start + RENDER_CHUNK])

@@ -31,9 +31,9 @@ from django.utils import timezone
 from bench import Figure
 from bench.data import POINTS, ROSTER_SIZE, add_coordinators, execute, national_session, table
 from events.models import Notice, NoticeBatch, RosterEntry, Session
-from events.models.notices import DEFAULT_PLAN, PlanLine
+from events.notices.models import DEFAULT_PLAN, PlanLine
+from events.notices.planning import is_due
 from events.services import plan_due_notices
-from events.services.reminders import is_due
 
 REPEATS = 3
 BULK_BATCH_SIZE = 2000

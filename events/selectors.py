@@ -20,8 +20,8 @@ from .models import (
     Session,
     SessionPoint,
 )
-from .models.notices import PlanLine, default_plan
 from .notices.kinds import kind_label
+from .notices.models import PlanLine, default_plan
 
 CONFLICTS_SHOWN = 50
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import outbox, reminders
+from .notices import planning, sending
 
 
 @shared_task(ignore_result=True)
@@ -10,9 +10,9 @@ def tick() -> int:
     """Every few seconds from beat: note the heartbeat, plan what is due, start senders.
 
     Safe to run twice at once: plans are unique and notices are claimed one worker each."""
-    reminders.record_heartbeat()
-    reminders.plan_due_notices()
-    needed = outbox.senders_needed()
+    planning.record_heartbeat()
+    planning.plan_due_notices()
+    needed = sending.senders_needed()
     for _ in range(needed):
         send_notices.delay()
     return needed
@@ -21,4 +21,4 @@ def tick() -> int:
 @shared_task(ignore_result=True)
 def send_notices() -> int:
     """Send due notices for up to NOTICE_TASK_SECONDS; what it leaves, the next tick takes."""
-    return outbox.send_due_notices().handled
+    return sending.send_due_notices().handled

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import views
+from .notices import views as notices
 
 app_name = "events"
 urlpatterns = [
@@ -15,16 +16,16 @@ urlpatterns = [
     path("sessions/<int:pk>/close/", views.close_session, name="close_session"),
     path("sessions/<int:pk>/points/", views.session_points, name="session_points"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
-    path("sessions/<int:pk>/notices/", notice_views.session_notices, name="session_notices"),
+    path("sessions/<int:pk>/notices/", notices.session_notices, name="session_notices"),
     path(
         "sessions/<int:pk>/notices/progress/",
-        notice_views.session_notices_progress,
+        notices.session_notices_progress,
         name="session_notices_progress",
     ),
-    path("sessions/<int:pk>/notices/retry/", notice_views.notices_retry, name="notices_retry"),
+    path("sessions/<int:pk>/notices/retry/", notices.notices_retry, name="notices_retry"),
     path(
         "sessions/<int:pk>/notices/plan/",
-        notice_views.reminder_plan_edit,
+        notices.reminder_plan_edit,
         name="reminder_plan_edit",
     ),
     path("points/mine/", views.my_points, name="my_points"),

@@ -19,13 +19,7 @@ from training.selectors import programmes_for
 
 from . import selectors, services
 from .calendars import build_calendar
-from .forms import (
-    CancelForm,
-    PointsChangeForm,
-    RescheduleForm,
-    SessionFilterForm,
-    SessionForm,
-)
+from .forms import CancelForm, PointsChangeForm, RescheduleForm, SessionFilterForm, SessionForm
 from .models import BridgePoint, Session
 from .prompts import prompts_for
 

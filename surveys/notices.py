@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.services import sign_in_link
 from events.models import RosterEntry
-from events.models.notices import PlanLine
 from events.notices.kinds import RegisteredKind
+from events.notices.models import PlanLine
 
 from .models import Survey
 

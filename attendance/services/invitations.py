@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from directory.services import sign_in_link
 from events.models import RosterEntry
-from events.outbox.content import PersonalParts
+from events.notices.content import PersonalParts
 
 from ..tickets import ticket_for
 

@@ -203,10 +203,10 @@ NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=6)
 NOTICE_RETRY_BASE_SECONDS = env.int("NOTICE_RETRY_BASE_SECONDS", default=60)
 # A reminder that falls due while nothing runs is still sent if at most this late.
 NOTICE_CATCH_UP_HOURS = env.int("NOTICE_CATCH_UP_HOURS", default=6)
-NOTICE_CHANNELS = {"email": "events.outbox.channels.EmailChannel"}
+NOTICE_CHANNELS = {"email": "events.notices.channels.EmailChannel"}
 if env.str("NOTICE_SMS_BACKEND", default=""):
     # People with a phone and no e-mail get a text; "console" prints it (development).
-    NOTICE_CHANNELS["sms"] = {"console": "events.outbox.channels.ConsoleSmsChannel"}.get(
+    NOTICE_CHANNELS["sms"] = {"console": "events.notices.channels.ConsoleSmsChannel"}.get(
         env.str("NOTICE_SMS_BACKEND"), env.str("NOTICE_SMS_BACKEND")
     )
 

@@ -1,6 +1,6 @@
-"""Bridge points, sessions and rosters; the notice outbox beside them."""
+"""Bridge points, sessions and rosters; the outbox's models, which live in events.notices."""
 
-from .notices import Heartbeat, Notice, NoticeBatch, ReminderRule
+from ..notices.models import Heartbeat, Notice, NoticeBatch, ReminderRule
 from .sessions import (
     AgendaItem,
     BridgePoint,

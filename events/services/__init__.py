@@ -1,17 +1,7 @@
 """Every change to bridge points and sessions goes through these functions."""
 
-from ..models.notices import DEFAULT_PLAN, PlanLine, default_plan
-from ..selectors import effective_plan
-from .feeds import open_feed, revoke_feed
-from .outbox import SendReport, send_due_notices, senders_needed
-from .points import (
-    PointSelection,
-    UnitRule,
-    assign_coordinator,
-    insert_participations,
-    select_points,
-)
-from .reminders import (
+from ..notices.models import DEFAULT_PLAN, PlanLine, default_plan
+from ..notices.planning import (
     PlanReport,
     add_reminder_rule,
     plan_due_notices,
@@ -20,6 +10,16 @@ from .reminders import (
     reset_reminder_plan,
     retry_failed_notices,
     switch_reminder_rule,
+)
+from ..notices.sending import SendReport, send_due_notices, senders_needed
+from ..selectors import effective_plan
+from .feeds import open_feed, revoke_feed
+from .points import (
+    PointSelection,
+    UnitRule,
+    assign_coordinator,
+    insert_participations,
+    select_points,
 )
 from .rosters import (
     PersonDetails,

@@ -31,8 +31,8 @@ from ..models import (
     SessionChange,
     SessionPoint,
 )
+from ..notices.planning import queue_invitations, resend_notices_to
 from ..selectors import can_keep_roster
-from .reminders import queue_invitations, resend_notices_to
 
 
 def require_roster_keeper(actor: AbstractBaseUser, participation: SessionPoint) -> None:

@@ -14,10 +14,10 @@ from directory.selectors import scope_for
 from training.models import Programme
 
 from ..models import AgendaItem, BridgePoint, InvitedAgency, Session, SessionChange, SessionPoint
+from ..notices.planning import send_soon
 from ..selectors import Conflict, find_conflicts
 from ..signals import session_closed
 from .points import PointSelection, insert_participations, select_points
-from .reminders import send_soon
 from .rosters import invite_agency_here
 
 

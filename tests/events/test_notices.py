@@ -388,8 +388,8 @@ def test_people_without_email_get_a_text_when_an_sms_channel_is_configured(
     upcoming, settings, capsys
 ):
     settings.NOTICE_CHANNELS = {
-        "email": "events.outbox.channels.EmailChannel",
-        "sms": "events.outbox.channels.ConsoleSmsChannel",
+        "email": "events.notices.channels.EmailChannel",
+        "sms": "events.notices.channels.ConsoleSmsChannel",
     }
     late = factories.PersonFactory(
         full_name="Ngô Thị Hoa", agency=upcoming.manh.agency, email="", phone="0977000111"

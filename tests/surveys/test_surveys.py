@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from attendance.models import Attendance
 from certificates.services.completion import work_out
 from events.models import Notice, RosterEntry
-from events.outbox.content import render
+from events.notices.content import render
 from events.selectors import effective_plan
 from events.services import plan_due_notices
 from surveys import services

@@ -41,9 +41,9 @@ from ..models import (
     SessionChange,
     SessionPoint,
 )
-from ..models.notices import PlanLine
-from ..notices.kinds import plan_kind_choices, plannable, registered
 from ..selectors import effective_plan, needs_fixing, plan_source
+from .kinds import plan_kind_choices, plannable, registered
+from .models import PlanLine
 
 Kind = Notice.Kind
 BEFORE_START = {Kind.REMINDER, Kind.CHECKLIST}
@@ -407,7 +407,7 @@ def record_heartbeat() -> None:
 
 
 def require_plan_editor(actor: AbstractBaseUser, session: Session) -> None:
-    from .sessions import require_host_in_scope
+    from ..services.sessions import require_host_in_scope
 
     require_host_in_scope(actor=actor, host_point=session.host_point)
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from directory.access import organiser_required
 from directory.selectors import scope_for
 
-from . import selectors, services
-from .forms import ReminderRuleForm
-from .models import Session
+from .. import selectors, services
+from ..forms import ReminderRuleForm
+from ..models import Session
 
 PAGE_SIZE = 50
 

@@ -28,9 +28,9 @@ from django.utils.module_loading import import_string
 from common.ratelimit import count_hit
 
 from ..models import Notice, RosterEntry, Session
-from ..outbox.channels import Channel, DeliveryError, TemporaryFailure
-from ..outbox.content import recipient_address, render
-from .reminders import BEFORE_START
+from .channels import Channel, DeliveryError, TemporaryFailure
+from .content import recipient_address, render
+from .planning import BEFORE_START
 
 logger = logging.getLogger(__name__)
 

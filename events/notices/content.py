@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from ..calendars import describe_location, invitation_calendar
 from ..models import Notice, RosterEntry, Session
-from ..notices.kinds import RegisteredKind, registered
 from .channels import Message
+from .kinds import RegisteredKind, registered
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
 
-from ..notices.kinds import (
+from ..models.sessions import RosterEntry, Session, SessionChange, SessionPoint
+from .kinds import (
     NoticeKind,
     PlanKind,
     notice_kind_choices,
@@ -26,7 +27,6 @@ from ..notices.kinds import (
     plannable,
     registered,
 )
-from .sessions import RosterEntry, Session, SessionChange, SessionPoint
 
 
 class ReminderRule(models.Model):

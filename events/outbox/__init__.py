@@ -1,1 +1,0 @@
-"""Turning outbox rows into messages (content) and handing them to a channel (channels)."""
