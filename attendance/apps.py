@@ -7,6 +7,12 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self) -> None:
+        from common.places import provide_places
+
+        from .places import PLACES
+
+        provide_places(PLACES)
+
         # Notices (events) carry the attendee's QR ticket and personal link, and the
         # coordinators' checklist links to the roster page, all of which this app makes; it
         # hands events the means instead of events importing it.

@@ -7,6 +7,12 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from common.places import provide_places
+
+        from .places import PLACES
+
+        provide_places(PLACES)
+
         from events.notices.kinds import register
 
         from .notices import CERTIFICATE_READY_KIND

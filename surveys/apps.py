@@ -7,6 +7,12 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from common.places import provide_places
+
+        from .places import PLACES
+
+        provide_places(PLACES)
+
         from events.notices.kinds import register
         from events.prompts import provide_prompts
 
