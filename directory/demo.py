@@ -77,7 +77,6 @@ def load_demo_directory() -> DemoDirectory:
         services.import_units(
             actor=admin, file_name=FORMER_UNITS_CSV.name, content=FORMER_UNITS_CSV.read_bytes()
         )
-    nation = AdministrativeUnit.objects.get(level=Level.NATION)
     provinces = {
         "ha_noi": former(Level.PROVINCE, "01"),
         "ben_tre": former(Level.PROVINCE, "83"),
@@ -86,7 +85,31 @@ def load_demo_directory() -> DemoDirectory:
         "quang_tri": former(Level.PROVINCE, "45"),
     }
     districts = list(provinces["vinh_phuc"].children.order_by("code"))
+    _add_ministry_staff()
+    _add_provincial_staff(provinces)
+    _add_vinh_phuc_district_staff(districts)
+    _add_song_lo_contacts(districts)
+    national_organiser = staff_user("bonoivu", "Cán bộ Vụ Cải cách hành chính")
+    services.grant_role(user=national_organiser, role=RoleAssignment.Role.ORGANISER, unit=None)
+    provincial_organiser = staff_user("vinhphuc", "Cán bộ Sở Nội vụ Vĩnh Phúc")
+    services.grant_role(
+        user=provincial_organiser, role=RoleAssignment.Role.ORGANISER, unit=provinces["vinh_phuc"]
+    )
+    coordinator = staff_user("songlo", "Đầu mối điểm cầu Sông Lô")
+    return DemoDirectory(
+        admin=admin,
+        national_organiser=national_organiser,
+        provincial_organiser=provincial_organiser,
+        coordinator=coordinator,
+        host_unit=provinces["ha_noi"],
+        provinces=provinces,
+        vinh_phuc_districts=districts,
+        attendee_email="manh.vv@songlo.example.vn",
+    )
 
+
+def _add_ministry_staff() -> None:
+    nation = AdministrativeUnit.objects.get(level=Level.NATION)
     ministry = agency(nation, "Bộ Nội vụ", Agency.Kind.MINISTRY)
     reform_department = agency(nation, "Vụ Cải cách hành chính, Bộ Nội vụ", Agency.Kind.MINISTRY)
     if reform_department.parent_id is None:
@@ -99,6 +122,8 @@ def load_demo_directory() -> DemoDirectory:
         "pham.minh.hung@moha.example.vn",
     )
 
+
+def _add_provincial_staff(provinces: dict[str, AdministrativeUnit]) -> None:
     ben_tre = agency(provinces["ben_tre"], "Sở Nội vụ tỉnh Bến Tre", Agency.Kind.SPECIALISED)
     person("Nguyễn Thị Ngọc Giàu", "Giám đốc Sở Nội vụ", ben_tre, "giau.ntn@bentre.example.vn")
     vinh_phuc = agency(provinces["vinh_phuc"], "Sở Nội vụ tỉnh Vĩnh Phúc", Agency.Kind.SPECIALISED)
@@ -111,6 +136,8 @@ def load_demo_directory() -> DemoDirectory:
     )
     person("Lê Thị Thu Hà", "Chánh Văn phòng Sở Ngoại vụ", quang_tri, "ha.ltt@quangtri.example.vn")
 
+
+def _add_vinh_phuc_district_staff(districts: list[AdministrativeUnit]) -> None:
     for index, district in enumerate(districts):
         named = district.name[0].lower() + district.name[1:]
         office = agency(district, f"Phòng Nội vụ {named}", Agency.Kind.SPECIALISED)
@@ -129,6 +156,10 @@ def load_demo_directory() -> DemoDirectory:
                 where,
                 f"daibieu{number + 1}@{slug}.vinhphuc.example.vn",
             )
+
+
+def _add_song_lo_contacts(districts: list[AdministrativeUnit]) -> None:
+    # Named people beside the generated ones: Mạnh is the demo's attendee.
     song_lo = next(d for d in districts if d.name.endswith("Sông Lô"))
     person(
         "Vũ Văn Mạnh",
@@ -141,22 +172,4 @@ def load_demo_directory() -> DemoDirectory:
         "Phó Chủ tịch UBND huyện",
         Agency.objects.get(unit=song_lo, name="UBND huyện Sông Lô"),
         "chuc.tv@songlo.example.vn",
-    )
-
-    national_organiser = staff_user("bonoivu", "Cán bộ Vụ Cải cách hành chính")
-    services.grant_role(user=national_organiser, role=RoleAssignment.Role.ORGANISER, unit=None)
-    provincial_organiser = staff_user("vinhphuc", "Cán bộ Sở Nội vụ Vĩnh Phúc")
-    services.grant_role(
-        user=provincial_organiser, role=RoleAssignment.Role.ORGANISER, unit=provinces["vinh_phuc"]
-    )
-    coordinator = staff_user("songlo", "Đầu mối điểm cầu Sông Lô")
-    return DemoDirectory(
-        admin=admin,
-        national_organiser=national_organiser,
-        provincial_organiser=provincial_organiser,
-        coordinator=coordinator,
-        host_unit=provinces["ha_noi"],
-        provinces=provinces,
-        vinh_phuc_districts=districts,
-        attendee_email="manh.vv@songlo.example.vn",
     )

@@ -99,8 +99,17 @@ def _once(title: str, schedule: Callable[[], object]) -> None:
 def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> None:
     """The seeds' sessions, a monthly series and one upcoming session; idempotent."""
     host, ben_tre, vinh_phuc, dien_bien, quang_tri, *districts = points
-    zone = timezone.get_current_timezone()
     nation = AdministrativeUnit.objects.get(level=AdministrativeUnit.Level.NATION)
+    # In the seeds' order, so a fresh demo hands out the same ids every time.
+    national = _national_programme(directory, nation)
+    _schedule_ministry_training(directory, national, host)
+    _schedule_vinh_phuc_rollout(directory, vinh_phuc)
+    _schedule_quang_tri_monthly_series(directory, quang_tri)
+    _schedule_2015_review(directory, nation, host, dien_bien)
+    _schedule_upcoming_training(directory, national, host, (ben_tre, vinh_phuc), districts)
+
+
+def _national_programme(directory: DemoDirectory, nation: AdministrativeUnit) -> Programme:
     national = _programme(
         directory,
         title="Tập huấn CCHC năm 2021",
@@ -125,6 +134,13 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
                 document_number=number,
                 url="https://vanban.chinhphu.vn/",
             )
+    return national
+
+
+def _schedule_ministry_training(
+    directory: DemoDirectory, national: Programme, host: BridgePoint
+) -> None:
+    zone = timezone.get_current_timezone()
     agenda = (
         AgendaEntry(
             datetime(2021, 11, 23, 8, 0, tzinfo=zone),
@@ -137,13 +153,13 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
             "Lãnh đạo Vụ Cải cách hành chính",
         ),
     )
-    ministry_title = "Hội nghị tập huấn trực tuyến cải cách hành chính năm 2021"
+    title = "Hội nghị tập huấn trực tuyến cải cách hành chính năm 2021"
     _once(
-        ministry_title,
+        title,
         lambda: schedule_session(
             actor=directory.national_organiser,
             programme=national,
-            title=ministry_title,
+            title=title,
             starts_at=datetime(2021, 11, 23, 8, 0, tzinfo=zone),
             ends_at=datetime(2021, 11, 23, 11, 30, tzinfo=zone),
             host_point=host,
@@ -153,6 +169,10 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
             record_past=True,
         ),
     )
+
+
+def _schedule_vinh_phuc_rollout(directory: DemoDirectory, vinh_phuc: BridgePoint) -> None:
+    zone = timezone.get_current_timezone()
     provincial = _programme(
         directory,
         title="Triển khai CCHC tỉnh Vĩnh Phúc giai đoạn 2021-2025",
@@ -162,13 +182,13 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
         issuing_body="Sở Nội vụ tỉnh Vĩnh Phúc",
         reform_area_numbers=range(1, 7),
     )
-    vinh_phuc_title = "Hội nghị trực tuyến triển khai các văn bản về CCHC giai đoạn 2021-2025"
+    title = "Hội nghị trực tuyến triển khai các văn bản về CCHC giai đoạn 2021-2025"
     _once(
-        vinh_phuc_title,
+        title,
         lambda: schedule_session(
             actor=directory.provincial_organiser,
             programme=provincial,
-            title=vinh_phuc_title,
+            title=title,
             starts_at=datetime(2021, 11, 3, 8, 0, tzinfo=zone),
             ends_at=datetime(2021, 11, 3, 11, 0, tzinfo=zone),
             host_point=vinh_phuc,
@@ -178,6 +198,10 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
             record_past=True,
         ),
     )
+
+
+def _schedule_quang_tri_monthly_series(directory: DemoDirectory, quang_tri: BridgePoint) -> None:
+    zone = timezone.get_current_timezone()
     monthly = _programme(
         directory,
         title="Sinh hoạt chính trị đầu tháng, Sở Ngoại vụ Quảng Trị",
@@ -187,12 +211,12 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
         issuing_body="Sở Ngoại vụ tỉnh Quảng Trị",
         reform_area_numbers=[1, 4],
     )
-    monthly_title = "Chào cờ và sinh hoạt chính trị đầu tháng"
-    if not SessionSeries.objects.filter(title=monthly_title).exists():
+    title = "Chào cờ và sinh hoạt chính trị đầu tháng"
+    if not SessionSeries.objects.filter(title=title).exists():
         schedule_series(
             actor=directory.admin,
             programme=monthly,
-            title=monthly_title,
+            title=title,
             rule="FREQ=MONTHLY;BYDAY=1MO;COUNT=12",
             first_start=datetime(2021, 8, 2, 7, 30, tzinfo=zone),
             duration=timedelta(hours=1, minutes=30),
@@ -200,6 +224,15 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
             selection=PointSelection(add=(quang_tri.pk,)),
             record_past=True,
         )
+
+
+def _schedule_2015_review(
+    directory: DemoDirectory,
+    nation: AdministrativeUnit,
+    host: BridgePoint,
+    dien_bien: BridgePoint,
+) -> None:
+    zone = timezone.get_current_timezone()
     review = _programme(
         directory,
         title="Đẩy mạnh CCHC và cải cách chế độ công vụ, công chức năm 2015",
@@ -209,13 +242,13 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
         issuing_body="Bộ Nội vụ",
         reform_area_numbers=[1, 2, 4],
     )
-    review_title = "Hội nghị trực tuyến về đẩy mạnh CCHC và cải cách chế độ công vụ, công chức"
+    title = "Hội nghị trực tuyến về đẩy mạnh CCHC và cải cách chế độ công vụ, công chức"
     _once(
-        review_title,
+        title,
         lambda: schedule_session(
             actor=directory.national_organiser,
             programme=review,
-            title=review_title,
+            title=title,
             starts_at=datetime(2015, 3, 26, 8, 0, tzinfo=zone),
             ends_at=datetime(2015, 3, 26, 11, 30, tzinfo=zone),
             host_point=host,
@@ -223,26 +256,37 @@ def load_demo_sessions(directory: DemoDirectory, points: list[BridgePoint]) -> N
             record_past=True,
         ),
     )
-    upcoming_title = "Tập huấn nghiệp vụ CCHC cho cán bộ đầu mối"
+
+
+def _schedule_upcoming_training(
+    directory: DemoDirectory,
+    national: Programme,
+    host: BridgePoint,
+    provinces: tuple[BridgePoint, ...],
+    districts: list[BridgePoint],
+) -> None:
+    title = "Tập huấn nghiệp vụ CCHC cho cán bộ đầu mối"
+    if Session.objects.filter(title=title).exists():
+        return
+    # A week from today, so the demo always has a session still to come.
     start = (timezone.localtime() + timedelta(days=7)).replace(
         hour=8, minute=0, second=0, microsecond=0
     )
-    if not Session.objects.filter(title=upcoming_title).exists():
-        upcoming = schedule_session(
+    upcoming = schedule_session(
+        actor=directory.national_organiser,
+        programme=national,
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        host_point=host,
+        meeting_url="https://hop.moha.example.vn/nghiep-vu-cchc",
+        selection=PointSelection(add=tuple(p.pk for p in (*provinces, *districts))),
+    ).session
+    song_lo = next(p for p in districts if p.unit.name.endswith("Sông Lô"))
+    for agency in Agency.objects.filter(unit=song_lo.unit):
+        invite_agency(
             actor=directory.national_organiser,
-            programme=national,
-            title=upcoming_title,
-            starts_at=start,
-            ends_at=start + timedelta(hours=3),
-            host_point=host,
-            meeting_url="https://hop.moha.example.vn/nghiep-vu-cchc",
-            selection=PointSelection(add=tuple(p.pk for p in (ben_tre, vinh_phuc, *districts))),
-        ).session
-        song_lo = next(p for p in districts if p.unit.name.endswith("Sông Lô"))
-        for agency in Agency.objects.filter(unit=song_lo.unit):
-            invite_agency(
-                actor=directory.national_organiser,
-                session=upcoming,
-                point=song_lo,
-                agency=agency,
-            )
+            session=upcoming,
+            point=song_lo,
+            agency=agency,
+        )
