@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
 
-from ..models.sessions import RosterEntry, Session, SessionChange, SessionPoint
+from ..models.rosters import RosterEntry
+from ..models.sessions import Session, SessionChange, SessionPoint
 from .kinds import (
     NoticeKind,
     PlanKind,

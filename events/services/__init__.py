@@ -12,7 +12,7 @@ from ..notices.planning import (
     switch_reminder_rule,
 )
 from ..notices.sending import SendReport, send_due_notices, senders_needed
-from ..selectors import effective_plan
+from ..selectors import can_keep_roster, effective_plan
 from .feeds import open_feed, revoke_feed
 from .points import (
     PointSelection,
@@ -29,7 +29,6 @@ from .rosters import (
     add_to_roster,
     add_walk_in,
     apply_roster_import,
-    can_keep_roster,
     correct_contact,
     invite_agency_here,
     preview_roster_import,

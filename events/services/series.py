@@ -6,6 +6,7 @@ from dateutil.rrule import rrulestr
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +99,23 @@ def schedule_series(
     )
     series.full_clean()
     series.save()
+    _create_occurrences(
+        series, starts, host_point=host_point, meeting_url=meeting_url, points=points, actor=actor
+    )
+    return series
+
+
+def _create_occurrences(
+    series: SessionSeries,
+    starts: list[datetime],
+    *,
+    host_point: BridgePoint,
+    meeting_url: str,
+    points: QuerySet[BridgePoint],
+    actor: AbstractBaseUser,
+) -> None:
+    """A Session for each start, at the chosen points, each with its SCHEDULED change."""
+    programme, title, duration = series.programme, series.title, series.duration
     occurrences = [
         Session(
             programme=programme,
@@ -127,4 +145,3 @@ def schedule_series(
         )
         for occurrence in occurrences
     )
-    return series

@@ -1,0 +1,108 @@
+"""Bridge points through the caller's scope, who keeps their rosters, where a person
+attends, and the points of a session grouped for a page."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from directory.models import AdministrativeUnit
+from directory.selectors import AnyUser, scope_for, units_for
+
+from ..models import BridgePoint, Session, SessionPoint
+
+
+def points_for(user: AnyUser) -> QuerySet[BridgePoint]:
+    """Points an organiser's scope reaches, or the points a coordinator keeps."""
+    scope = scope_for(user)
+    points = BridgePoint.objects.select_related("unit")
+    if scope.is_organiser:
+        return points.filter(scope.units_q("unit__"))
+    if scope.is_coordinator:
+        return points.filter(coordinators=user)
+    return points.none()
+
+
+def attendance_points(person_id: int) -> QuerySet[SessionPoint]:
+    """The points a person attends at: where they are on the roster."""
+    return SessionPoint.objects.filter(
+        roster__person=person_id, roster__removed_at__isnull=True
+    ).select_related("point")
+
+
+def can_keep_roster(user: AnyUser, participation: SessionPoint) -> bool:
+    """Organisers over the point's unit, and the point's own coordinators."""
+    scope = scope_for(user)
+    if scope.is_organiser and scope.covers_unit(participation.point.unit):
+        return True
+    return participation.point.coordinators.filter(pk=user.pk).exists()
+
+
+def get_point_for(user: AnyUser, point_id: int) -> BridgePoint:
+    """The point, or 404 when it does not exist or lies outside the user's reach."""
+    point = points_for(user).filter(pk=point_id).first()
+    if point is None:
+        raise Http404
+    return point
+
+
+def attendee_location(user: AnyUser, session: Session) -> BridgePoint:
+    """Where this user attends: the point whose roster they are on, else the host."""
+    person_id = scope_for(user).person_id
+    participation = (
+        attendance_points(person_id).filter(session=session).first() if person_id else None
+    )
+    return participation.point if participation else session.host_point
+
+
+@dataclass(frozen=True)
+class ProvinceGroup:
+    province: str
+    points: list[tuple[int, str, str]]  # participation id, point name, unit name
+
+    @property
+    def count(self) -> int:
+        return len(self.points)
+
+
+def points_by_province(session: Session) -> list[ProvinceGroup]:
+    """A session's points grouped under their province, in three queries for any size."""
+    rows = list(
+        SessionPoint.objects.filter(session=session)
+        .order_by("point__unit__path", "point__name")
+        .values_list("pk", "point__name", "point__unit__name", "point__unit__path")
+    )
+    province_of = AdministrativeUnit.province_id_in
+    province_ids = {province_of(path) for *_, path in rows} - {None}
+    names = dict(AdministrativeUnit.objects.filter(pk__in=province_ids).values_list("pk", "name"))
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for participation_id, point_name, unit_name, path in rows:
+        province = names.get(province_of(path), unit_name)
+        groups.setdefault(province, []).append((participation_id, point_name, unit_name))
+    return [ProvinceGroup(name, points) for name, points in sorted(groups.items())]
+
+
+def choosable_units_for(user: AnyUser) -> QuerySet[AdministrativeUnit]:
+    """Units a bulk choice can start from: provinces and districts in scope."""
+    return (
+        units_for(user)
+        .filter(level__in=[AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.DISTRICT])
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def upcoming_by_point(points: list[BridgePoint], *, limit: int = 5) -> dict[int, list[Session]]:
+    """The next sessions at each of a coordinator's points, in one query."""
+    now = timezone.now()
+    rows = (
+        SessionPoint.objects.filter(point__in=points, session__ends_at__gte=now)
+        .select_related("session")
+        .order_by("session__starts_at")
+    )
+    upcoming: dict[int, list[Session]] = {point.pk: [] for point in points}
+    for row in rows:
+        if len(upcoming[row.point_id]) < limit:
+            upcoming[row.point_id].append(row.session)
+    return upcoming
