@@ -15,6 +15,26 @@ urlpatterns = [
         name="programme_certificates",
     ),
     path(
+        "programmes/<int:pk>/certificates/rule/",
+        views.programme_rule,
+        name="programme_rule",
+    ),
+    path(
+        "programmes/<int:pk>/certificates/design/",
+        views.programme_design,
+        name="programme_design",
+    ),
+    path(
+        "programmes/<int:pk>/certificates/collate/",
+        views.programme_collate,
+        name="programme_collate",
+    ),
+    path(
+        "programmes/<int:pk>/certificates/close/",
+        views.programme_close,
+        name="programme_close",
+    ),
+    path(
         "programmes/<int:pk>/collation.json",
         views.collation_progress,
         name="collation_progress",

@@ -1,8 +1,8 @@
 """Pages for completion and certificates: the organiser's programme page, the attendee's
 certificates, the coordinator's print files and the public verification page."""
 
-import io
-import zipfile
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.downloads import attachment
 from common.forms import add_service_errors
 from directory.access import organiser_required
 from directory.selectors import scope_for
+from events.models import BridgePoint
 from training import services as training_services
+from training.models import Programme
 
-from . import pdf as certificate_pdf
 from . import register, selectors
 from .forms import (
     CertificateDesignForm,
@@ -37,6 +39,7 @@ from .forms import (
 )
 from .models import Certificate
 from .services import collation as services
+from .services.handout import HandoutFormat, build_point_handout
 
 PAGE_SIZE = 50
 
@@ -87,66 +90,141 @@ def _programme_page(
     return render(request, "certificates/programme_certificates.html", context)
 
 
+def _here(programme: Programme) -> str:
+    return reverse("certificates:programme_certificates", args=[programme.pk])
+
+
+def _error_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@organiser_required
+@require_GET
+def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Completion rule, certificate design, collation and everyone's state, in one page."""
+    programme = selectors.get_programme_for(request.user, pk)
+    return _programme_page(request, programme)
+
+
+def _page_on_get(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refused form shows the page again at the form's address, where the page's own
+    links (`?page=2`, the filters) then ask by GET: those go to the page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method == "GET":
+            query = request.GET.urlencode()
+            page = reverse("certificates:programme_certificates", args=[pk])
+            return redirect(f"{page}?{query}" if query else page)
+        return view(request, pk)
+
+    return wrapper
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+@_page_on_get
+def programme_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for(request.user, pk)
+    form = CompletionRuleForm(request.POST, instance=programme, prefix="rule")
+    if form.is_valid():
+        try:
+            training_services.set_completion_rule(
+                actor=request.user, programme=programme, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Completion rule saved."))
+            return redirect(_here(programme))
+    programme.refresh_from_db()
+    return _programme_page(request, programme, rule_form=form)
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+@_page_on_get
+def programme_design(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for(request.user, pk)
+    form = CertificateDesignForm(request.POST, request.FILES, instance=programme, prefix="design")
+    if form.is_valid():
+        training_services.set_certificate_design(
+            actor=request.user,
+            programme=programme,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, _("Certificate design saved; it applies to new certificates."))
+        return redirect(_here(programme))
+    programme.refresh_from_db()
+    return _programme_page(request, programme, design_form=form)
+
+
+def _collation_point(request: HttpRequest, programme: Programme) -> BridgePoint | None:
+    """The point chosen in the form, if any; one outside the programme does not exist."""
+    point_id = _int_or_none(request.POST.get("point"))
+    if point_id is None:
+        return None
+    point = selectors.programme_points(programme).filter(pk=point_id).first()
+    if point is None:
+        raise Http404
+    return point
+
+
+@organiser_required
+@require_POST
+def programme_collate(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for(request.user, pk)
+    point = _collation_point(request, programme)
+    try:
+        services.start_collation(actor=request.user, programme=programme, point=point)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request, _("Working out completion and issuing certificates: see the progress.")
+        )
+    return redirect(_here(programme))
+
+
+@organiser_required
+@require_POST
+def programme_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the programme, then issue its certificates unless collation would be refused."""
+    programme = selectors.get_programme_for(request.user, pk)
+    point = _collation_point(request, programme)
+    try:
+        training_services.close_programme(actor=request.user, programme=programme)
+        messages.success(request, _("The programme is closed."))
+        if not selectors.completion_summary(programme).refusal:
+            services.start_collation(actor=request.user, programme=programme, point=point)
+            messages.success(
+                request, _("Working out completion and issuing certificates: see the progress.")
+            )
+    except ValidationError as error:
+        _error_messages(request, error)
+    return redirect(_here(programme))
+
+
+# The page's forms used to post here with an `action`; old pages and clients still may.
+PROGRAMME_ACTIONS: dict[str, Callable[..., HttpResponse]] = {
+    "rule": programme_rule,
+    "design": programme_design,
+    "collate": programme_collate,
+    "close": programme_close,
+}
+
+
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def programme_certificates(request: HttpRequest, pk: int) -> HttpResponse:
-    """Completion rule, certificate design, collation and everyone's state, in one page."""
-    programme = selectors.get_programme_for(request.user, pk)
+    """The page's address: GET shows it; a POST goes to the view its `action` names."""
     if request.method == "GET":
-        return _programme_page(request, programme)
-    action = request.POST.get("action")
-    here = reverse("certificates:programme_certificates", args=[programme.pk])
-    if action == "rule":
-        form = CompletionRuleForm(request.POST, instance=programme, prefix="rule")
-        if form.is_valid():
-            try:
-                training_services.set_completion_rule(
-                    actor=request.user, programme=programme, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Completion rule saved."))
-                return redirect(here)
-        programme.refresh_from_db()
-        return _programme_page(request, programme, rule_form=form)
-    if action == "design":
-        form = CertificateDesignForm(
-            request.POST, request.FILES, instance=programme, prefix="design"
-        )
-        if form.is_valid():
-            training_services.set_certificate_design(
-                actor=request.user,
-                programme=programme,
-                **{name: form.cleaned_data[name] for name in form.changed_data},
-            )
-            messages.success(
-                request, _("Certificate design saved; it applies to new certificates.")
-            )
-            return redirect(here)
-        programme.refresh_from_db()
-        return _programme_page(request, programme, design_form=form)
-    if action in ("collate", "close"):
-        point = None
-        point_id = _int_or_none(request.POST.get("point"))
-        if point_id is not None:
-            point = selectors.programme_points(programme).filter(pk=point_id).first()
-            if point is None:
-                raise Http404
-        try:
-            if action == "close":
-                training_services.close_programme(actor=request.user, programme=programme)
-                messages.success(request, _("The programme is closed."))
-            if action == "collate" or not selectors.completion_summary(programme).refusal:
-                services.start_collation(actor=request.user, programme=programme, point=point)
-                messages.success(
-                    request, _("Working out completion and issuing certificates: see the progress.")
-                )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect(here)
-    raise Http404
+        return programme_page(request, pk)
+    view = PROGRAMME_ACTIONS.get(request.POST.get("action", ""))
+    if view is None:
+        raise Http404
+    return view(request, pk)
 
 
 @organiser_required
@@ -275,40 +353,15 @@ def point_certificates(request: HttpRequest, point_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def point_certificates_file(
-    request: HttpRequest, point_id: int, programme_id: int, file_format: str
+    request: HttpRequest, point_id: int, programme_id: int, file_format: HandoutFormat
 ) -> HttpResponse:
     """Every valid certificate of the point: one print-ready PDF, or a ZIP of the files."""
     point = selectors.get_point_for(request.user, point_id)
     certificates = list(selectors.printable_for(point, programme_id))
     if not certificates:
         raise Http404
-    base = f"giay-chung-nhan-{slugify(certificates[0].programme.code)}-{file_slug(point.name)}"
-    files = [(certificate, certificate.pdf.read()) for certificate in _opened(certificates)]
-    if file_format == "pdf":
-        response = HttpResponse(
-            certificate_pdf.merge([data for _, data in files]), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{base}.pdf"'
-        return response
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate, data in files:
-            name = file_slug(certificate.snapshot.get("full_name", "")) or str(certificate.pk)
-            archive.writestr(f"{certificate.serial}-{name}.pdf", data)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{base}.zip"'
-    return response
-
-
-def file_slug(text: str) -> str:
-    """A file name part without diacritics; slugify alone drops đ, which is no accent."""
-    return slugify(text.replace("đ", "d").replace("Đ", "D"))
-
-
-def _opened(certificates: list[Certificate]) -> list[Certificate]:
-    for certificate in certificates:
-        certificate.pdf.open("rb")
-    return certificates
+    handout = build_point_handout(point=point, certificates=certificates, file_format=file_format)
+    return attachment(handout.content, filename=handout.filename, content_type=handout.content_type)
 
 
 # --- Public verification -------------------------------------------------------------------
