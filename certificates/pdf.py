@@ -85,15 +85,20 @@ def _frame(pdf: FPDF) -> None:
 
 
 def _page(pdf: FPDF, page: CertificatePage) -> None:
-    s = page.snapshot
     pdf.add_page()
     _frame(pdf)
     pdf.set_text_color(*INK)
+    _header(pdf, page)
+    _statement(pdf, page.snapshot)
+    _verification(pdf, page)
+    _signature(pdf, page)
+
+
+def _header(pdf: FPDF, page: CertificatePage) -> None:
+    """The issuing body on the left, the national title and motto on the right."""
     left_x, left_w = 20, 110
     right_x, right_w = 140, 140
-
-    # The header: issuing body on the left, the national title and motto on the right.
-    _centred(pdf, left_x, left_w, 22, s["issuing_body"].upper(), "B", 12)
+    _centred(pdf, left_x, left_w, 22, page.snapshot["issuing_body"].upper(), "B", 12)
     pdf.set_line_width(0.3)
     pdf.line(left_x + left_w / 2 - 15, 29, left_x + left_w / 2 + 15, 29)
     _centred(pdf, left_x, left_w, 32, f"Số: {page.serial}", "", 11)
@@ -102,31 +107,42 @@ def _page(pdf: FPDF, page: CertificatePage) -> None:
     _centred(pdf, right_x, right_w, 28, motto, "B", 12.5)
     _underline(pdf, right_x, right_w, 34.5, motto)
 
+
+def _statement(pdf: FPDF, snapshot: dict) -> None:
+    """The title, and who completed which programme, when and where."""
     pdf.set_text_color(*RED)
     _centred(pdf, 20, WIDTH - 40, 46, "GIẤY CHỨNG NHẬN", "B", 30)
     pdf.set_text_color(*INK)
     _centred(pdf, 20, WIDTH - 40, 60, "HOÀN THÀNH CHƯƠNG TRÌNH TẬP HUẤN", "B", 14)
 
-    _centred(pdf, 30, WIDTH - 60, 74, f"{s['issuing_body']} chứng nhận:", "", 13)
-    _centred(pdf, 30, WIDTH - 60, 84, f"Ông/Bà: {s['full_name']}", "B", 20)
-    if s.get("agency"):
-        _centred(pdf, 30, WIDTH - 60, 96, f"Đơn vị công tác: {s['agency']}", "", 12.5)
+    _centred(pdf, 30, WIDTH - 60, 74, f"{snapshot['issuing_body']} chứng nhận:", "", 13)
+    _centred(pdf, 30, WIDTH - 60, 84, f"Ông/Bà: {snapshot['full_name']}", "B", 20)
+    if snapshot.get("agency"):
+        _centred(pdf, 30, WIDTH - 60, 96, f"Đơn vị công tác: {snapshot['agency']}", "", 12.5)
     _centred(pdf, 30, WIDTH - 60, 105, "Đã tham gia và hoàn thành chương trình", "", 12.5)
-    _centred(pdf, 30, WIDTH - 60, 113, f"“{s['programme']}”", "B", 14)
-    first, last = date.fromisoformat(s["first_day"]), date.fromisoformat(s["last_day"])
+    _centred(pdf, 30, WIDTH - 60, 113, f"“{snapshot['programme']}”", "B", 14)
+    _centred(pdf, 30, WIDTH - 60, 123, _period(snapshot) + ".", "I", 12)
+
+
+def _period(snapshot: dict) -> str:
+    """When and where the programme was held, in the words of the certificate."""
+    first = date.fromisoformat(snapshot["first_day"])
+    last = date.fromisoformat(snapshot["last_day"])
     period = (
         f"tổ chức {vietnamese_date(first)}"
         if first == last
         else f"tổ chức từ {vietnamese_date(first)} đến {vietnamese_date(last)}"
     )
-    point = s.get("point") or ""
+    point = snapshot.get("point") or ""
     if point:
         # Points are usually named "Điểm cầu ..." already.
         named = point.casefold().startswith("điểm cầu")
         period += f", tại {point[0].lower() + point[1:]}" if named else f", tại điểm cầu {point}"
-    _centred(pdf, 30, WIDTH - 60, 123, period + ".", "I", 12)
+    return period
 
-    # Bottom left: the numbers and the QR code that opens the public verification page.
+
+def _verification(pdf: FPDF, page: CertificatePage) -> None:
+    """Bottom left: the numbers and the QR code that opens the public verification page."""
     qr_size = 30
     draw_qr(pdf, page.verify_url, 24, HEIGHT - FRAME - 8 - qr_size - 14, qr_size, mask=QR_MASK)
     pdf.set_font(SERIF, "", 9.5)
@@ -145,13 +161,18 @@ def _page(pdf: FPDF, page: CertificatePage) -> None:
     pdf.set_x(58)
     pdf.cell(80, 4, page.verify_url)
 
-    # Bottom right: place and date, the signer's title, signature, stamp and name.
-    issued = date.fromisoformat(s["issued_on"])
-    place = s.get("place") or ""
+
+def _signature(pdf: FPDF, page: CertificatePage) -> None:
+    """Bottom right: place and date, the signer's title, signature, stamp and name."""
+    snapshot = page.snapshot
+    issued = date.fromisoformat(snapshot["issued_on"])
+    place = snapshot.get("place") or ""
     dated = f"{place}, {vietnamese_date(issued)}" if place else vietnamese_date(issued).capitalize()
     sign_x, sign_w = 165, 110
     _centred(pdf, sign_x, sign_w, 136, dated, "I", 12)
-    title_lines = [line for line in (s.get("signer_title") or "").splitlines() if line.strip()]
+    title_lines = [
+        line for line in (snapshot.get("signer_title") or "").splitlines() if line.strip()
+    ]
     y = 143
     for line in title_lines[:3]:
         _centred(pdf, sign_x, sign_w, y, line.upper(), "B", 12)
@@ -160,8 +181,8 @@ def _page(pdf: FPDF, page: CertificatePage) -> None:
         pdf.image(str(page.stamp), x=sign_x + sign_w / 2 - 30, y=y - 2, w=28, h=28)
     if page.signature is not None:
         pdf.image(str(page.signature), x=sign_x + sign_w / 2 - 18, y=y + 2, w=36, h=18)
-    if s.get("signer_name"):
-        _centred(pdf, sign_x, sign_w, 180, s["signer_name"], "B", 13)
+    if snapshot.get("signer_name"):
+        _centred(pdf, sign_x, sign_w, 180, snapshot["signer_name"], "B", 13)
 
 
 def render_pages(pages: Sequence[CertificatePage]) -> list[bytes]:

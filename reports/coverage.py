@@ -202,6 +202,26 @@ def coverage(filters: ReportFilters) -> Coverage:
     sessions = list(filters.sessions().values_list("pk", "starts_at"))
     session_ids = [pk for pk, _starts in sessions]
     start, end = report_period(filters, sessions)
+    took_part_agencies, took_part_units = _took_part(session_ids)
+    valid = valid_during_q(start, end)
+    groups = _lower_units(root, valid, took_part_units)
+    agencies = _own_agencies(root, start, end, took_part_agencies)
+    children = list(
+        AdministrativeUnit.objects.filter(valid, parent=root)
+        .values_list("pk", "name", "level", "depth")
+        .order_by("code", "name")
+    )
+    lower, by_child = _add_up(root, groups)
+    summary = _coverage_row(root.pk, root.name, root.level, root.depth, agencies, lower)
+    rows = [
+        _coverage_row(pk, name, level, depth, agencies, by_child.get(pk, {}))
+        for pk, name, level, depth in children
+    ]
+    return Coverage(root, (start, end), len(session_ids), summary, rows)
+
+
+def _took_part(session_ids: list[int]) -> tuple[list[int], list[int]]:
+    """The agencies that took part, and the units they stand at."""
     # One pass over the check-ins: the agencies that took part, with their units. Both
     # counts below then test membership in these (small) sets, which PostgreSQL hashes.
     pairs = list(
@@ -212,21 +232,30 @@ def coverage(filters: ReportFilters) -> Coverage:
     )
     took_part_agencies = sorted({agency for agency, _unit in pairs}) or [0]
     took_part_units = sorted({unit for _agency, unit in pairs}) or [0]
-    valid = valid_during_q(start, end)
+    return took_part_agencies, took_part_units
 
-    # Every unit below the root, grouped by the child of the root it lies under (cut from
-    # the materialised path "/1/27/3105/"), its depth and its level.
+
+def _lower_units(
+    root: AdministrativeUnit, valid: Q, took_part_units: list[int]
+) -> list[dict[str, object]]:
+    """Every unit below the root, grouped by the child of the root it lies under (cut from
+    the materialised path "/1/27/3105/"), its depth and its level."""
     rest = Substr("path", len(root.path) + 1)
     child = Cast(Left(rest, StrIndex(rest, Value("/")) - 1), IntegerField())
-    groups = list(
+    return list(
         AdministrativeUnit.objects.filter(valid, path__startswith=root.path, depth__gt=root.depth)
         .annotate(child=child)
         .values("child", "depth", "level")
         .annotate(total=Count("pk"), took_part=Count("pk", filter=Q(pk__in=took_part_units)))
         .order_by("child", "depth", "level")
     )
-    # Agencies at the root and at each child, of the kind that counts at their level.
-    agencies = {
+
+
+def _own_agencies(
+    root: AdministrativeUnit, start: date, end: date, took_part_agencies: list[int]
+) -> dict[int, dict[str, int]]:
+    """Agencies at the root and at each child, of the kind that counts at their level."""
+    return {
         row["unit_id"]: row
         for row in Agency.objects.filter(own_agencies_q())
         .filter(Q(unit=root) | (Q(unit__parent=root) & valid_during_q(start, end, "unit__")))
@@ -234,18 +263,18 @@ def coverage(filters: ReportFilters) -> Coverage:
         .annotate(total=Count("pk"), took_part=Count("pk", filter=Q(pk__in=took_part_agencies)))
         .order_by()
     }
-    children = list(
-        AdministrativeUnit.objects.filter(valid, parent=root)
-        .values_list("pk", "name", "level", "depth")
-        .order_by("code", "name")
-    )
 
-    def own_part(unit_id: int, level: str, depth: int) -> CoveragePart:
-        row = agencies.get(unit_id, {"total": 0, "took_part": 0})
-        return CoveragePart(level, depth, True, row["took_part"], row["total"])
 
-    lower: dict[tuple[int, str], list[int]] = {}
-    by_child: dict[int, dict[tuple[int, str], list[int]]] = {}
+_Sums = dict[tuple[int, str], list[int]]
+
+
+def _add_up(
+    root: AdministrativeUnit, groups: list[dict[str, object]]
+) -> tuple[_Sums, dict[int, _Sums]]:
+    """Took part and total per (depth, level): for the whole root, and for each child of
+    the root at the levels below the child's own."""
+    lower: _Sums = {}
+    by_child: dict[int, _Sums] = {}
     for group in groups:
         key = (group["depth"], group["level"])
         sums = lower.setdefault(key, [0, 0])
@@ -253,28 +282,26 @@ def coverage(filters: ReportFilters) -> Coverage:
         sums[1] += group["total"]
         if group["depth"] > root.depth + 1:
             by_child.setdefault(group["child"], {})[key] = [group["took_part"], group["total"]]
+    return lower, by_child
 
-    summary = CoverageRow(
-        root.pk,
-        root.name,
-        root.level,
-        [own_part(root.pk, root.level, root.depth)]
+
+def _coverage_row(
+    unit_id: int,
+    name: str,
+    level: str,
+    depth: int,
+    agencies: dict[int, dict[str, int]],
+    lower: _Sums,
+) -> CoverageRow:
+    """A unit's own agencies first, then the units of each level below it, top down."""
+    own = agencies.get(unit_id, {"total": 0, "took_part": 0})
+    return CoverageRow(
+        unit_id,
+        name,
+        level,
+        [CoveragePart(level, depth, True, own["took_part"], own["total"])]
         + [
-            CoveragePart(level, depth, False, took, total)
-            for (depth, level), (took, total) in sorted(lower.items())
+            CoveragePart(sub_level, sub_depth, False, took, total)
+            for (sub_depth, sub_level), (took, total) in sorted(lower.items())
         ],
     )
-    rows = [
-        CoverageRow(
-            pk,
-            name,
-            level,
-            [own_part(pk, level, depth)]
-            + [
-                CoveragePart(sub_level, sub_depth, False, took, total)
-                for (sub_depth, sub_level), (took, total) in sorted(by_child.get(pk, {}).items())
-            ],
-        )
-        for pk, name, level, depth in children
-    ]
-    return Coverage(root, (start, end), len(session_ids), summary, rows)

@@ -142,10 +142,7 @@ def set_up_survey(
     require_survey_editor(actor=actor, session=session)
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("A cancelled session has no survey."))
-    opens_at = opens_at or default_window(session)[0]
-    closes_at = closes_at or (opens_at + timedelta(days=SURVEY_DAYS_OPEN))
-    if closes_at <= opens_at:
-        raise ValidationError({"closes_at": _("The survey must close after it opens.")})
+    opens_at, closes_at = _window(session, opens_at, closes_at)
     survey = Survey.objects.select_for_update().filter(session=session).first()
     specs = _clean_questions(questions if questions is not None else default_questions())
     if survey is None:
@@ -153,24 +150,8 @@ def set_up_survey(
         answered = False
     else:
         answered = survey.receipts.exists()
-        if answered and specs != question_specs(survey):
-            raise ValidationError(
-                {
-                    "questions": _(
-                        "People have already answered this survey, so its questions can no "
-                        "longer change. You can still change the title, introduction and dates."
-                    )
-                }
-            )
-        if answered and is_anonymous != survey.is_anonymous:
-            raise ValidationError(
-                {
-                    "is_anonymous": _(
-                        "People have already answered this survey, so whether it is anonymous "
-                        "can no longer change."
-                    )
-                }
-            )
+        if answered:
+            _refuse_answered_changes(survey, specs=specs, is_anonymous=is_anonymous)
     survey.title = title.strip() or default_title(session)
     survey.intro = intro.strip()
     survey.is_anonymous = is_anonymous
@@ -179,19 +160,57 @@ def set_up_survey(
     survey.full_clean(exclude=["session", "created_by"])
     survey.save()
     if not answered:
-        survey.questions.all().delete()
-        SurveyQuestion.objects.bulk_create(
-            SurveyQuestion(
-                survey=survey,
-                position=position,
-                kind=spec.kind,
-                text=spec.text,
-                choices=list(spec.choices),
-                required=spec.required,
-            )
-            for position, spec in enumerate(specs, start=1)
-        )
+        _replace_questions(survey, specs)
     return survey
+
+
+def _window(
+    session: Session, opens_at: datetime | None, closes_at: datetime | None
+) -> tuple[datetime, datetime]:
+    opens_at = opens_at or default_window(session)[0]
+    closes_at = closes_at or (opens_at + timedelta(days=SURVEY_DAYS_OPEN))
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": _("The survey must close after it opens.")})
+    return opens_at, closes_at
+
+
+def _refuse_answered_changes(
+    survey: Survey, *, specs: list[QuestionSpec], is_anonymous: bool
+) -> None:
+    """The answers given stand on these questions and this promise of anonymity."""
+    if specs != question_specs(survey):
+        raise ValidationError(
+            {
+                "questions": _(
+                    "People have already answered this survey, so its questions can no "
+                    "longer change. You can still change the title, introduction and dates."
+                )
+            }
+        )
+    if is_anonymous != survey.is_anonymous:
+        raise ValidationError(
+            {
+                "is_anonymous": _(
+                    "People have already answered this survey, so whether it is anonymous "
+                    "can no longer change."
+                )
+            }
+        )
+
+
+def _replace_questions(survey: Survey, specs: list[QuestionSpec]) -> None:
+    survey.questions.all().delete()
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(
+            survey=survey,
+            position=position,
+            kind=spec.kind,
+            text=spec.text,
+            choices=list(spec.choices),
+            required=spec.required,
+        )
+        for position, spec in enumerate(specs, start=1)
+    )
 
 
 def _when(moment: datetime) -> str:

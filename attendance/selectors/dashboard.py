@@ -197,6 +197,34 @@ def session_dashboard(
     `participations` are all the session's points (a national organiser's view), so the
     timeline need not filter by them."""
     now = now or timezone.now()
+    points, groups, provinces = _point_rows(participations)
+    _count_invited(session, points)
+    _count_arrivals(session, points)
+    silent_from = session.starts_at - SILENT_BEFORE_START
+    totals = _place_points(session, points, groups, now=now, silent_from=silent_from)
+
+    def official_order(group: Group) -> tuple[bool, str, str]:
+        # Reports list provinces by their official code, north to south (Hà Nội is 01).
+        if group.key == CENTRAL_GROUP:
+            return (False, "", "")
+        return (True, provinces.get(int(group.key), ("", ""))[1], group.name)
+
+    ordered = sorted(groups.values(), key=official_order)
+    return Dashboard(
+        session=session,
+        now=now,
+        silent_from=silent_from,
+        groups=ordered,
+        totals=totals,
+        timeline=check_in_timeline(session, participations, now=now, whole_session=whole_session),
+    )
+
+
+def _point_rows(
+    participations: QuerySet,
+) -> tuple[dict[int, PointRow], dict[str, Group], dict[int, tuple[str, str]]]:
+    """An empty row per point, by participation, in the tree's order; the groups they fall
+    in; and the provinces' names and codes."""
     rows = list(
         participations.order_by("point__unit__path", "point__name").values_list(
             "pk",
@@ -221,7 +249,10 @@ def session_dashboard(
         key, group_name = _group_of(path, level, province_names)
         groups.setdefault(key, Group(key, group_name))
         points[participation_id] = PointRow(participation_id, point_id, name, unit_name, key)
+    return points, groups, provinces
 
+
+def _count_invited(session: Session, points: dict[int, PointRow]) -> None:
     invited = (
         RosterEntry.objects.filter(session=session, removed_at__isnull=True)
         .order_by()
@@ -232,6 +263,8 @@ def session_dashboard(
         if participation_id in points:
             points[participation_id].invited = n
 
+
+def _count_arrivals(session: Session, points: dict[int, PointRow]) -> None:
     late_after = session.starts_at + timedelta(minutes=session.late_after_minutes)
     arrived = (
         _arrivals(session)
@@ -248,7 +281,16 @@ def session_dashboard(
             row = points[participation_id]
             row.checked_in, row.late, row.last_scan = n, late, last
 
-    silent_from = session.starts_at - SILENT_BEFORE_START
+
+def _place_points(
+    session: Session,
+    points: dict[int, PointRow],
+    groups: dict[str, Group],
+    *,
+    now: datetime,
+    silent_from: datetime,
+) -> Totals:
+    """Give each point its state, put it in its group and add it up; returns the totals."""
     totals = Totals()
     for row in points.values():
         row.state = point_state(session=session, checked_in=row.checked_in, now=now)
@@ -260,22 +302,7 @@ def session_dashboard(
     for group in groups.values():
         # Problem points first; otherwise the tree's own order (district, then its communes).
         group.points.sort(key=lambda row: not row.silent)
-
-    def official_order(group: Group) -> tuple[bool, str, str]:
-        # Reports list provinces by their official code, north to south (Hà Nội is 01).
-        if group.key == CENTRAL_GROUP:
-            return (False, "", "")
-        return (True, provinces.get(int(group.key), ("", ""))[1], group.name)
-
-    ordered = sorted(groups.values(), key=official_order)
-    return Dashboard(
-        session=session,
-        now=now,
-        silent_from=silent_from,
-        groups=ordered,
-        totals=totals,
-        timeline=check_in_timeline(session, participations, now=now, whole_session=whole_session),
-    )
+    return totals
 
 
 def _arrivals(session: Session) -> QuerySet:

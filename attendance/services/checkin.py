@@ -6,122 +6,39 @@ entry (with its attendance), the attendance upsert and the audit row. Every atte
 recorded, refused ones too; the device's scan id makes a resent scan count once.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.formats import time_format
-from django.utils.translation import gettext as _
 
 from directory.selectors import scope_for
 from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 
-from ..models import Attendance, AttendanceChange, Method, ScanAttempt, attendance_status
+from ..models import Attendance, Method, ScanAttempt, attendance_status
 from ..tickets import TicketError, read_point_code, read_ticket
+from .recording import record_change, upsert_arrival
+from .scans import CHECK_IN, CHECK_OUT, ScanRequest, ScanResult, scan_result
 
-CHECK_IN = "check_in"
-CHECK_OUT = "check_out"
+# What this module has always offered, some of it now written in `scans` and `recording`.
+__all__ = [
+    "CHECK_IN",
+    "CHECK_OUT",
+    "ScanRequest",
+    "ScanResult",
+    "record_change",
+    "record_scan",
+    "self_check_in",
+    "upsert_arrival",
+]
+
 # How far back a phone that was offline may date its scans.
 QUEUE_LIMIT = timedelta(hours=12)
-
-MESSAGES = {
-    "checked_in": lambda c: _("%(name)s checked in.") % c,
-    "checked_out": lambda c: _("%(name)s checked out.") % c,
-    "too_long": lambda c: _("This code is far too long to be a DiemCau ticket."),
-    "not_a_ticket": lambda c: _("This QR code is not a DiemCau ticket."),
-    "malformed": lambda c: _("The ticket is damaged or cut short; scan it again."),
-    "forged": lambda c: _("Forged ticket: its signature does not match."),
-    "revoked": lambda c: _("This ticket was revoked; %(name)s has a newer one.") % c,
-    "not_on_roster": lambda c: _("%(name)s is not on this session's roster.") % c,
-    "wrong_session": lambda c: _("This ticket is for another session: %(session)s.") % c,
-    "wrong_point": lambda c: _("%(name)s is on the roster of %(point)s, not this point.") % c,
-    "already_checked_in": lambda c: _("%(name)s already checked in at %(time)s.") % c,
-    "not_checked_in": lambda c: _("%(name)s has not checked in yet.") % c,
-    "session_cancelled": lambda c: _("This session was cancelled."),
-    "session_closed": lambda c: _("This session is closed: attendance is frozen."),
-    "not_your_point": lambda c: _("You do not keep this bridge point."),
-    "unknown_point": lambda c: _("This bridge point does not take part in any session."),
-    "rate_limited": lambda c: _("Too many scans from this device; wait a minute."),
-    "expired": lambda c: _("This code has expired; scan the one on the screen now."),
-    "no_person": lambda c: _("Your account is not linked to anyone in the directory."),
-}
-HTTP_STATUS = {
-    "checked_in": 200,
-    "checked_out": 200,
-    "not_your_point": 403,
-    "unknown_point": 404,
-    "rate_limited": 429,
-}
-REFUSED_STATUS = 409
-
-
-@dataclass
-class ScanRequest:
-    participation_id: int
-    payload: str = ""
-    # A person found by name on the scanner instead of by their ticket.
-    entry_id: int | None = None
-    scan_id: UUID | None = None
-    device_id: str = ""
-    device_time: datetime | None = None
-    # Sent later by a phone that was offline: its own time is the time of the scan.
-    queued: bool = False
-    action: str = CHECK_IN
-
-
-@dataclass
-class ScanResult:
-    code: str
-    message: str = ""
-    entry_id: int | None = None
-    name: str = ""
-    agency: str = ""
-    point: str = ""
-    time: datetime | None = None
-    status: str = ""
-    repeated: bool = False
-    context: dict[str, str] = field(default_factory=dict, repr=False)
-
-    @property
-    def accepted(self) -> bool:
-        return self.code in ("checked_in", "checked_out")
-
-    @property
-    def http_status(self) -> int:
-        return HTTP_STATUS.get(self.code, REFUSED_STATUS)
-
-
-def _local_time(moment: datetime | None) -> str:
-    return time_format(timezone.localtime(moment), "H:i") if moment else ""
-
-
-class _Blanks(dict):
-    """Message values where anything not known reads as empty rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _result(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
-    result = ScanResult(code=code)
-    if entry is not None:
-        result.entry_id = entry.pk
-        result.name = entry.person.full_name
-        result.agency = entry.person.agency.name
-        result.point = entry.participation.point.name
-    values = _Blanks(name=result.name or _("This person"), point=result.point)
-    values |= {key: str(value) for key, value in context.items() if key != "time"}
-    if isinstance(context.get("time"), datetime):
-        result.time = context["time"]
-        values["time"] = _local_time(result.time)
-    result.message = MESSAGES[code](values)
-    return result
 
 
 def _over_rate(actor: AbstractBaseUser, device_id: str, *, queued: bool = False) -> bool:
@@ -139,38 +56,6 @@ def _recorded_time(request: ScanRequest, now: datetime) -> datetime:
     if request.queued and request.device_time is not None:
         return min(max(request.device_time, now - QUEUE_LIMIT), now)
     return now
-
-
-def upsert_arrival(
-    *, entry: RosterEntry, at: datetime, method: str, actor: AbstractBaseUser | None
-) -> None:
-    """Record an arrival in one statement; an earlier arrival already recorded stays."""
-    table = connection.ops.quote_name(Attendance._meta.db_table)
-    stamp = connection.ops.adapt_datetimefield_value(at)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (entry_id, session_id, participation_id, checked_in_at,
-                                 check_in_method, checked_in_by_id, updated_at)
-            VALUES (%s, %s, %s, %s, %s, %s, %s)
-            ON CONFLICT (entry_id) DO UPDATE SET
-                checked_in_at = EXCLUDED.checked_in_at,
-                check_in_method = EXCLUDED.check_in_method,
-                checked_in_by_id = EXCLUDED.checked_in_by_id,
-                updated_at = EXCLUDED.updated_at
-            WHERE {table}.checked_in_at IS NULL OR EXCLUDED.checked_in_at < {table}.checked_in_at
-            """,
-            [
-                entry.pk,
-                entry.session_id,
-                entry.participation_id,
-                stamp,
-                method,
-                actor.pk if actor else None,
-                now,
-            ],
-        )
 
 
 def _record_departure(entry: RosterEntry, at: datetime) -> None:
@@ -222,13 +107,13 @@ def _apply(
     arrived = attendance.checked_in_at if attendance else None
     if action == CHECK_OUT:
         if arrived is None:
-            return _result("not_checked_in", entry)
+            return scan_result("not_checked_in", entry)
         _record_departure(entry, at)
-        return _result("checked_out", entry, time=at)
+        return scan_result("checked_out", entry, time=at)
     if arrived is not None and arrived <= at:
-        return _result("already_checked_in", entry, time=arrived)
+        return scan_result("already_checked_in", entry, time=arrived)
     upsert_arrival(entry=entry, at=at, method=method, actor=actor)
-    result = _result("checked_in", entry, time=at)
+    result = scan_result("checked_in", entry, time=at)
     result.status = attendance_status(
         session=session,
         checked_in_at=at,
@@ -249,7 +134,7 @@ class _Attempt:
     participation: SessionPoint | None = None
 
     def answer(self, code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
-        return self.record(_result(code, entry, **context))
+        return self.record(scan_result(code, entry, **context))
 
     def record(self, result: ScanResult) -> ScanResult:
         request = self.request
@@ -302,7 +187,7 @@ def _repeat(scan_id: UUID) -> ScanResult:
         .first()
     )
     context = {"session": attempt.entry.session.title} if attempt.entry else {}
-    result = _result(attempt.reason, attempt.entry, time=attempt.recorded_time, **context)
+    result = scan_result(attempt.reason, attempt.entry, time=attempt.recorded_time, **context)
     if attempt.reason == "checked_in":
         result.status = attendance_status(
             session=attempt.entry.session,
@@ -340,7 +225,7 @@ def record_scan(*, actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     """Check someone in (or out) at a point from a scanned ticket or a name search."""
     if _over_rate(actor, request.device_id, queued=request.queued):
         # Not audited row by row: a flood must not become a flood of writes.
-        return _result("rate_limited")
+        return scan_result("rate_limited")
     try:
         with transaction.atomic():
             return _record_scan(actor, request)
@@ -383,7 +268,7 @@ def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
 def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
     """An attendee scans the rotating code on their point's screen with their own phone."""
     if _over_rate(user, "self"):
-        return _result("rate_limited")
+        return scan_result("rate_limited")
     request = ScanRequest(participation_id=0, payload=payload)
     attempt = _Attempt(request, user, Method.SELF, timezone.now())
     try:
@@ -406,21 +291,3 @@ def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
     if entry is None:
         return attempt.answer("not_on_roster", name=user.get_full_name() or user.get_username())
     return attempt.settle(entry, None, attempt.now)
-
-
-def record_change(
-    attendance: Attendance,
-    kind: str,
-    actor: AbstractBaseUser,
-    reason: str = "",
-    before: dict[str, object] | None = None,
-    after: dict[str, object] | None = None,
-) -> AttendanceChange:
-    return AttendanceChange.objects.create(
-        attendance=attendance,
-        kind=kind,
-        actor=actor,
-        reason=reason.strip()[:300],
-        before=before or {},
-        after=after or {},
-    )

@@ -92,44 +92,7 @@ class SeedResult:
 def seed_current_units() -> SeedResult:
     """Bring today's official provinces and communes in; idempotent, a fixed query count."""
     nation = ensure_nation()
-    created = updated = 0
-
-    def upsert(level: str, entries: list[tuple[str, str, str, AdministrativeUnit]]) -> None:
-        nonlocal created, updated
-        existing = {
-            unit.code: unit
-            for unit in AdministrativeUnit.objects.filter(level=level, valid_until__isnull=True)
-        }
-        new_units, new_parents, changed = [], [], []
-        for code, name, division_type, parent in entries:
-            unit = existing.get(code)
-            if unit is None:
-                new_units.append(
-                    AdministrativeUnit(
-                        level=level,
-                        code=code,
-                        name=name,
-                        division_type=division_type,
-                        valid_from=CURRENT_LIST_VALID_FROM,
-                    )
-                )
-                new_parents.append(parent)
-            elif (unit.name, unit.division_type, unit.parent_id) != (
-                name,
-                division_type,
-                parent.pk,
-            ):
-                unit.name, unit.division_type = name, division_type
-                place_unit(unit, parent)
-                changed.append(unit)
-        insert_units(new_units, new_parents)
-        AdministrativeUnit.objects.bulk_update(
-            changed, ["name", "division_type", "parent", "path", "depth"], batch_size=1000
-        )
-        created += len(new_units)
-        updated += len(changed)
-
-    upsert(
+    provinces_created, provinces_updated = _upsert_current(
         Level.PROVINCE,
         [
             (f"{p.code.value:02d}", p.name, p.division_type.value, nation)
@@ -142,7 +105,7 @@ def seed_current_units() -> SeedResult:
             level=Level.PROVINCE, valid_until__isnull=True
         )
     }
-    upsert(
+    communes_created, communes_updated = _upsert_current(
         Level.COMMUNE,
         [
             (
@@ -154,7 +117,44 @@ def seed_current_units() -> SeedResult:
             for w in Ward.iter_all()
         ],
     )
-    return SeedResult(created=created, updated=updated)
+    return SeedResult(
+        created=provinces_created + communes_created,
+        updated=provinces_updated + communes_updated,
+    )
+
+
+def _upsert_current(
+    level: str, entries: list[tuple[str, str, str, AdministrativeUnit]]
+) -> tuple[int, int]:
+    """Insert the units of a level that are new and update those that changed, matched by
+    code among today's units; returns how many were created and how many updated."""
+    existing = {
+        unit.code: unit
+        for unit in AdministrativeUnit.objects.filter(level=level, valid_until__isnull=True)
+    }
+    new_units, new_parents, changed = [], [], []
+    for code, name, division_type, parent in entries:
+        unit = existing.get(code)
+        if unit is None:
+            new_units.append(
+                AdministrativeUnit(
+                    level=level,
+                    code=code,
+                    name=name,
+                    division_type=division_type,
+                    valid_from=CURRENT_LIST_VALID_FROM,
+                )
+            )
+            new_parents.append(parent)
+        elif (unit.name, unit.division_type, unit.parent_id) != (name, division_type, parent.pk):
+            unit.name, unit.division_type = name, division_type
+            place_unit(unit, parent)
+            changed.append(unit)
+    insert_units(new_units, new_parents)
+    AdministrativeUnit.objects.bulk_update(
+        changed, ["name", "division_type", "parent", "path", "depth"], batch_size=1000
+    )
+    return len(new_units), len(changed)
 
 
 @transaction.atomic

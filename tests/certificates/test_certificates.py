@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from certificates.models import Certificate, Collation, Completion
 from certificates.notices import CERTIFICATE_READY
 from certificates.pdf import vietnamese_date
-from certificates.services import bulk
+from certificates.services import bulk, issuing
 from certificates.services import collation as certificates
 from certificates.services.completion import collation_refusal
 from events.models import Notice, RosterEntry
@@ -234,7 +234,7 @@ def test_the_register_number_runs_per_issuing_body_and_year_across_programmes(co
         created_by=rush.organiser,
     )
     person = course.people["manh"]
-    grant = certificates._Grant(
+    grant = issuing._Grant(
         person_id=person.pk,
         entry_id=None,
         point_id=None,
@@ -245,13 +245,13 @@ def test_the_register_number_runs_per_issuing_body_and_year_across_programmes(co
         minutes=120,
     )
     with transaction.atomic():
-        issued = certificates._issue(
+        issued = issuing._issue(
             other,
             [grant],
             actor=rush.organiser,
             collation=None,
             now=timezone.now(),
-            base=certificates._snapshot_base(other, timezone.localdate().isoformat()),
+            base=issuing._snapshot_base(other, timezone.localdate().isoformat()),
         )
 
     assert issued == 1
@@ -343,7 +343,7 @@ def test_the_stored_pdf_matches_its_fingerprint_and_is_rendered_only_once(course
 def test_rendering_tells_each_attendee_through_the_outbox_with_a_link_to_their_certificates(
     course,
 ):
-    from events.outbox.content import render
+    from events.notices.content import render
 
     collate(course)
     render_all()

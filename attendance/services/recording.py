@@ -1,0 +1,62 @@
+"""The writes that check-in and the corrections share: an arrival, and the audit row of a
+change."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.utils import timezone
+
+from events.models import RosterEntry
+
+from ..models import Attendance, AttendanceChange
+
+
+def upsert_arrival(
+    *, entry: RosterEntry, at: datetime, method: str, actor: AbstractBaseUser | None
+) -> None:
+    """Record an arrival in one statement; an earlier arrival already recorded stays."""
+    table = connection.ops.quote_name(Attendance._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (entry_id, session_id, participation_id, checked_in_at,
+                                 check_in_method, checked_in_by_id, updated_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (entry_id) DO UPDATE SET
+                checked_in_at = EXCLUDED.checked_in_at,
+                check_in_method = EXCLUDED.check_in_method,
+                checked_in_by_id = EXCLUDED.checked_in_by_id,
+                updated_at = EXCLUDED.updated_at
+            WHERE {table}.checked_in_at IS NULL OR EXCLUDED.checked_in_at < {table}.checked_in_at
+            """,
+            [
+                entry.pk,
+                entry.session_id,
+                entry.participation_id,
+                stamp,
+                method,
+                actor.pk if actor else None,
+                now,
+            ],
+        )
+
+
+def record_change(
+    attendance: Attendance,
+    kind: str,
+    actor: AbstractBaseUser,
+    reason: str = "",
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> AttendanceChange:
+    return AttendanceChange.objects.create(
+        attendance=attendance,
+        kind=kind,
+        actor=actor,
+        reason=reason.strip()[:300],
+        before=before or {},
+        after=after or {},
+    )

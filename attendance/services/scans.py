@@ -1,0 +1,109 @@
+"""What a scan asks and what it is answered: the request, the result, and the result's
+message and HTTP status, the same for the scanner, the API and self check-in."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from events.models import RosterEntry
+
+CHECK_IN = "check_in"
+CHECK_OUT = "check_out"
+
+MESSAGES = {
+    "checked_in": lambda c: _("%(name)s checked in.") % c,
+    "checked_out": lambda c: _("%(name)s checked out.") % c,
+    "too_long": lambda c: _("This code is far too long to be a DiemCau ticket."),
+    "not_a_ticket": lambda c: _("This QR code is not a DiemCau ticket."),
+    "malformed": lambda c: _("The ticket is damaged or cut short; scan it again."),
+    "forged": lambda c: _("Forged ticket: its signature does not match."),
+    "revoked": lambda c: _("This ticket was revoked; %(name)s has a newer one.") % c,
+    "not_on_roster": lambda c: _("%(name)s is not on this session's roster.") % c,
+    "wrong_session": lambda c: _("This ticket is for another session: %(session)s.") % c,
+    "wrong_point": lambda c: _("%(name)s is on the roster of %(point)s, not this point.") % c,
+    "already_checked_in": lambda c: _("%(name)s already checked in at %(time)s.") % c,
+    "not_checked_in": lambda c: _("%(name)s has not checked in yet.") % c,
+    "session_cancelled": lambda c: _("This session was cancelled."),
+    "session_closed": lambda c: _("This session is closed: attendance is frozen."),
+    "not_your_point": lambda c: _("You do not keep this bridge point."),
+    "unknown_point": lambda c: _("This bridge point does not take part in any session."),
+    "rate_limited": lambda c: _("Too many scans from this device; wait a minute."),
+    "expired": lambda c: _("This code has expired; scan the one on the screen now."),
+    "no_person": lambda c: _("Your account is not linked to anyone in the directory."),
+}
+HTTP_STATUS = {
+    "checked_in": 200,
+    "checked_out": 200,
+    "not_your_point": 403,
+    "unknown_point": 404,
+    "rate_limited": 429,
+}
+REFUSED_STATUS = 409
+
+
+@dataclass
+class ScanRequest:
+    participation_id: int
+    payload: str = ""
+    # A person found by name on the scanner instead of by their ticket.
+    entry_id: int | None = None
+    scan_id: UUID | None = None
+    device_id: str = ""
+    device_time: datetime | None = None
+    # Sent later by a phone that was offline: its own time is the time of the scan.
+    queued: bool = False
+    action: str = CHECK_IN
+
+
+@dataclass
+class ScanResult:
+    code: str
+    message: str = ""
+    entry_id: int | None = None
+    name: str = ""
+    agency: str = ""
+    point: str = ""
+    time: datetime | None = None
+    status: str = ""
+    repeated: bool = False
+    context: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def accepted(self) -> bool:
+        return self.code in ("checked_in", "checked_out")
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, REFUSED_STATUS)
+
+
+def _local_time(moment: datetime | None) -> str:
+    return time_format(timezone.localtime(moment), "H:i") if moment else ""
+
+
+class _Blanks(dict):
+    """Message values where anything not known reads as empty rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def scan_result(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
+    """The answer `code`, naming the person, their agency and point, with its message."""
+    result = ScanResult(code=code)
+    if entry is not None:
+        result.entry_id = entry.pk
+        result.name = entry.person.full_name
+        result.agency = entry.person.agency.name
+        result.point = entry.participation.point.name
+    values = _Blanks(name=result.name or _("This person"), point=result.point)
+    values |= {key: str(value) for key, value in context.items() if key != "time"}
+    if isinstance(context.get("time"), datetime):
+        result.time = context["time"]
+        values["time"] = _local_time(result.time)
+    result.message = MESSAGES[code](values)
+    return result

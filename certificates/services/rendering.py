@@ -1,0 +1,97 @@
+"""Rendering certificates to PDF files, by workers, in chunks, once each."""
+
+import hashlib
+from collections.abc import Sequence
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from events.notices.planning import queue_entry_notices
+
+from ..models import Certificate
+from ..notices import CERTIFICATE_READY
+from ..pdf import CertificatePage, render_pages
+from .verification import verify_url
+
+RENDER_CHUNK = 200
+
+
+def dispatch_rendering(certificates: QuerySet[Certificate]) -> int:
+    """Hand unrendered certificates to workers in chunks, once the transaction commits."""
+    from ..tasks import render_certificates
+
+    ids = list(certificates.filter(rendered_at=None).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), RENDER_CHUNK):
+        render_certificates.delay_on_commit(ids[start : start + RENDER_CHUNK])
+    return len(ids)
+
+
+def _image(field: object) -> object:
+    if not field:
+        return None
+    try:
+        return field.path
+    except (NotImplementedError, ValueError):
+        return None
+
+
+def page_for(certificate: Certificate) -> CertificatePage:
+    programme = certificate.programme
+    return CertificatePage(
+        snapshot=certificate.snapshot,
+        serial=certificate.serial,
+        register=certificate.register_label,
+        code=certificate.code,
+        verify_url=verify_url(certificate.code),
+        stamp=_image(programme.stamp_image),
+        signature=_image(programme.signature_image),
+    )
+
+
+def render_certificates(ids: Sequence[int]) -> int:
+    """Render, store and fingerprint each certificate once, then tell each attendee.
+
+    Drawing takes seconds for a chunk, so it happens outside any transaction (SQLite has
+    one writer at a time); the short transaction after it keeps only rows still
+    unrendered, so a chunk two workers drew at once is stored once."""
+    certificates = list(
+        Certificate.objects.select_related("programme")
+        .filter(pk__in=list(ids), rendered_at=None)
+        .order_by("pk")
+    )
+    if not certificates:
+        return 0
+    files = dict(
+        zip(
+            (c.pk for c in certificates),
+            render_pages([page_for(certificate) for certificate in certificates]),
+            strict=True,
+        )
+    )
+    with transaction.atomic():
+        still = list(
+            Certificate.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("programme")
+            .filter(pk__in=list(files), rendered_at=None)
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for certificate in still:
+            data = files[certificate.pk]
+            name = f"certificates/{certificate.programme.code}/{certificate.serial}.pdf"
+            if default_storage.exists(name):
+                # Left by a worker that died before its commit: never served, never hashed.
+                default_storage.delete(name)
+            certificate.pdf.name = default_storage.save(name, ContentFile(data))
+            certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+            certificate.rendered_at = now
+        Certificate.objects.bulk_update(still, ["pdf", "pdf_sha256", "rendered_at"])
+        queue_entry_notices(
+            entry_ids=[c.entry_id for c in still if c.entry_id],
+            kind=CERTIFICATE_READY,
+            planned_for=now,
+        )
+    return len(still)
