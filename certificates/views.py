@@ -7,14 +7,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.downloads import attachment
 from common.forms import add_service_errors
+from common.ratelimit import over_limit
 from directory.access import organiser_required
 from directory.selectors import scope_for
 from events.models import BridgePoint
@@ -371,9 +370,7 @@ def _over_rate(request: HttpRequest) -> bool:
     # Codes carry 100 random bits, so guessing is hopeless anyway; the limit keeps a
     # scraper from hammering the page.
     address = request.META.get("REMOTE_ADDR", "")
-    key = f"verify-rate:{address}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, 120)
-    return cache.incr(key) > settings.VERIFY_RATE_PER_MINUTE
+    return over_limit(f"verify:{address}", limit=settings.VERIFY_RATE_PER_MINUTE, window_seconds=60)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

@@ -12,11 +12,11 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from common.ratelimit import over_limit
 from directory.selectors import scope_for
 from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 
@@ -45,10 +45,8 @@ def _over_rate(actor: AbstractBaseUser, device_id: str, *, queued: bool = False)
     # A phone back from an outage sends its backlog at once: held scans get ten times the
     # room, counted apart, so a long outage drains in a minute and a flood is still cut off.
     kind = "queued" if queued else "live"
-    key = f"scan-rate:{kind}:{actor.pk}:{device_id}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, 120)
     limit = settings.SCAN_RATE_PER_MINUTE * (10 if queued else 1)
-    return cache.incr(key) > limit
+    return over_limit(f"scan:{kind}:{actor.pk}:{device_id}", limit=limit, window_seconds=60)
 
 
 def _recorded_time(request: ScanRequest, now: datetime) -> datetime:
