@@ -94,8 +94,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis may go away for a while: the cache then answers as an empty one and check-in
+    # goes on (common.cache). A silent server is given up on within a second.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -254,5 +260,6 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 # Sessions read from the cache (Redis in production) and fall back to the database, so a
-# check-in during the morning rush does not spend a query on the session.
+# check-in during the morning rush does not spend a query on the session; while Redis is
+# away they are read from the database alone (common.cache).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from common import ratelimit
+from tests.common.spare_redis import free_port, production_cache_at, redis_url
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +54,13 @@ def test_a_counter_that_expires_between_add_and_incr_is_counted_again(monkeypatc
 
     assert ratelimit.count_hit("notices:sent", window_seconds=1) == 1
     assert len(calls) == 2
+
+
+def test_while_the_shared_cache_is_down_the_limit_still_holds_within_each_process():
+    # given the production cache on a port where no Redis listens
+    with production_cache_at(redis_url(free_port())):
+        # when a fourth hit comes within the minute
+        hits = [ratelimit.over_limit("scan:7:3", limit=3, window_seconds=60) for _ in range(4)]
+
+    # then it is refused as before, and nothing raised: the count is kept in this process
+    assert hits == [False, False, False, True]
