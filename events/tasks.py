@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from common.tasks import dispatch
+
 from .notices import planning, sending
 
 
@@ -14,7 +16,8 @@ def tick() -> int:
     planning.plan_due_notices()
     needed = sending.senders_needed()
     for _ in range(needed):
-        send_notices.delay()
+        if not dispatch(send_notices):
+            break  # the broker is away: the next tick starts them
     return needed
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.tasks import dispatch_on_commit
 from directory.models import Person
 
 from .exports import Report
@@ -49,7 +50,7 @@ def request_export(
     )
     export.full_clean()
     export.save()
-    run_report_export.delay_on_commit(export.pk)
+    dispatch_on_commit(run_report_export, export.pk)
     return export
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.tasks import dispatch_on_commit
 from events.models import BridgePoint, Session
 from training.models import Programme
 
@@ -90,7 +91,7 @@ def start_collation(
     collation = Collation.objects.create(
         programme=programme, point=point, session=session, requested_by=actor
     )
-    collate.delay_on_commit(collation.pk)
+    dispatch_on_commit(collate, collation.pk)
     return collation
 
 

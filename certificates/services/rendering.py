@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common.tasks import dispatch_on_commit
 from events.notices.planning import queue_entry_notices
 
 from ..models import Certificate
@@ -25,7 +26,7 @@ def dispatch_rendering(certificates: QuerySet[Certificate]) -> int:
 
     ids = list(certificates.filter(rendered_at=None).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), RENDER_CHUNK):
-        render_certificates.delay_on_commit(ids[start : start + RENDER_CHUNK])
+        dispatch_on_commit(render_certificates, ids[start : start + RENDER_CHUNK])
     return len(ids)
 
 

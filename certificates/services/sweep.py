@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from common.tasks import dispatch
+
 from ..models import Certificate, Collation
 from .rendering import dispatch_rendering
 
@@ -32,6 +34,6 @@ def sweep() -> dict[str, int]:
         Collation.objects.filter(pk=collation_id).update(
             status=Collation.Status.QUEUED, updated_at=timezone.now()
         )
-        collate.delay(collation_id)
+        dispatch(collate, collation_id)
         restarted += 1
     return {"rendering": rendering, "restarted": restarted}

@@ -1,5 +1,7 @@
 """Staff roles and the attendees' one-time sign-in links."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
 
 from common.ratelimit import over_limit
+from common.tasks import dispatch_on_commit
 
 from ..models import AdministrativeUnit, Person, RoleAssignment
 from ..selectors import scope_for
@@ -66,7 +69,9 @@ def request_sign_in_link(*, email: str) -> None:
         Person.objects.filter(email=email, is_active=True).values_list("pk", flat=True).first()
     )
     if person_id is not None:
-        send_sign_in_link.delay_on_commit(person_id)
+        # Nothing would send it later: while the broker is away, the web sends it itself.
+        fallback = partial(email_sign_in_link, person_id=person_id)
+        dispatch_on_commit(send_sign_in_link, person_id, fallback=fallback)
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from common.tasks import dispatch_on_commit
+
 from ..models import Notice, RosterEntry, Session, SessionPoint
 from ..selectors import needs_fixing
 from .due_notices import (
@@ -58,10 +60,11 @@ __all__ = [
 
 
 def send_soon() -> None:
-    """Start the tick (plan, then dispatch senders) once the current transaction commits."""
+    """Start the tick (plan, then dispatch senders) once the current transaction commits;
+    while the broker is away, beat's next tick does the same."""
     from ..tasks import tick
 
-    tick.delay_on_commit()
+    dispatch_on_commit(tick)
 
 
 def queue_invitations(*, session_id: int, entry_ids: Iterable[int]) -> int:
