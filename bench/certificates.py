@@ -272,7 +272,9 @@ def run_collation(programme: Programme) -> tuple[float, list[dict[str, object]]]
     empty_certificates()
     collation = Collation.objects.create(programme=programme)
     dispatched: list[int] = []
-    tasks = SimpleNamespace(delay_on_commit=lambda ids: dispatched.append(len(ids)))
+    tasks = SimpleNamespace(
+        name="render_certificates", delay=lambda ids: dispatched.append(len(ids))
+    )
     with (
         mock.patch("certificates.tasks.render_certificates", tasks),
         timed_stages() as spent,

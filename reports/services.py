@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from common.tasks import dispatch_on_commit
+from common.tasks import dispatch, dispatch_on_commit
 from directory.models import Person
 
 from .exports import Report
@@ -123,6 +123,25 @@ def run_export(export_id: int) -> ReportExport | None:
         )
         raise
     return export
+
+
+def requeue_stalled_exports(*, now: datetime | None = None) -> int:
+    """Send again the exports that no worker has touched for REPORT_EXPORT_STALE_MINUTES: one
+    asked for while the broker was away, or whose worker died. Returns how many."""
+    from .tasks import run_report_export
+
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.REPORT_EXPORT_STALE_MINUTES)
+    stalled = list(
+        ReportExport.objects.filter(
+            status__in=(ReportExport.Status.QUEUED, ReportExport.Status.RUNNING),
+            updated_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:100]
+    )
+    # Touched now, so an export still refused by the broker waits a whole period again.
+    ReportExport.objects.filter(pk__in=stalled).update(updated_at=timezone.now())
+    for export_id in stalled:
+        dispatch(run_report_export, export_id)
+    return len(stalled)
 
 
 def expire_exports(*, now: datetime | None = None) -> int:

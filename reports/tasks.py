@@ -12,6 +12,15 @@ def run_report_export(export_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def requeue_report_exports() -> int:
+    """From beat: send again the exports that were never taken up (the broker was away) or
+    whose worker died."""
+    from . import services
+
+    return services.requeue_stalled_exports()
+
+
+@shared_task(ignore_result=True)
 def expire_report_exports() -> int:
     """From beat: delete old export files."""
     from . import services

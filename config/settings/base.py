@@ -224,12 +224,18 @@ VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=20)
 # this many days.
 REPORT_EXPORT_INLINE_ROWS = env.int("REPORT_EXPORT_INLINE_ROWS", default=5000)
 REPORT_EXPORT_KEEP_DAYS = env.int("REPORT_EXPORT_KEEP_DAYS", default=7)
+# An export no worker has touched for this long is sent to a worker again.
+REPORT_EXPORT_STALE_MINUTES = env.int("REPORT_EXPORT_STALE_MINUTES", default=10)
 # How often the live session dashboard asks for new figures.
 DASHBOARD_POLL_SECONDS = env.int("DASHBOARD_POLL_SECONDS", default=15)
 
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {
         "task": "certificates.tasks.sweep_certificates",
+        "schedule": timedelta(minutes=1),
+    },
+    "report-exports-requeue": {
+        "task": "reports.tasks.requeue_report_exports",
         "schedule": timedelta(minutes=1),
     },
     "report-exports-expiry": {
