@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.downloads import attachment
 from common.forms import add_service_errors
 from common.ratelimit import over_limit
+from common.redirects import back_to
 from directory.access import organiser_required
 from directory.selectors import scope_for
 from events.models import BridgePoint
@@ -267,7 +268,7 @@ def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpRespons
         messages.success(
             request, _("Certificate %(serial)s revoked.") % {"serial": certificate.serial}
         )
-    return redirect(request.POST.get("next") or _programme_url(certificate))
+    return back_to(request, _programme_url(certificate))
 
 
 def _programme_url(certificate: Certificate) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.downloads import template_csv
 from common.forms import add_service_errors
+from common.redirects import back_to
 from directory.access import staff_required
 from directory.forms import ImportForm
 from directory.selectors import agencies_for
@@ -183,10 +184,7 @@ def roster_walk_in(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 def _back(request: HttpRequest, entry: RosterEntry) -> HttpResponse:
     """Back where the button was (a page of this site), else to the entry's roster."""
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect(_roster_url(entry.participation))
+    return back_to(request, _roster_url(entry.participation))
 
 
 def _change_entry(
