@@ -18,7 +18,9 @@ COPY attendance ./attendance
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=assets /build/node_modules ./node_modules
-RUN SECRET_KEY=build python manage.py collectstatic --noinput \
+# DEBUG=1 for this one command: the production settings want real secrets, which a build
+# must never hold.
+RUN DEBUG=1 python manage.py collectstatic --noinput \
     && mkdir -p /app/var /srv/media && chown -R diemcau /app/var /srv/media
 USER diemcau
 EXPOSE 8000

@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Development commands run with DEBUG on: the production settings refuse to start without
+# real secrets (config/security.py), which a developer's machine has no need of.
+DEV := DEBUG=1
 
 .PHONY: run test lint format install migrate demo bench messages clean
 
@@ -18,16 +21,16 @@ $(STAMP): pyproject.toml package.json package-lock.json
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	$(DEV) $(BIN)/python manage.py load_demo
 
 run: demo
 	@echo ""
 	@echo "DiemCau is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
 	@echo ""
-	DEBUG=1 $(BIN)/honcho start -f Procfile.dev
+	$(DEV) $(BIN)/honcho start -f Procfile.dev
 
 lint: install
 	$(BIN)/ruff check .
@@ -39,7 +42,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	node --test tests/js/
 	$(BIN)/pytest
 
@@ -48,8 +51,8 @@ bench: install
 	$(BIN)/python -m bench $(BENCH)
 
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=node_modules --ignore=.venv
-	$(BIN)/python manage.py compilemessages -l vi --ignore=node_modules --ignore=.venv
+	$(DEV) $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=node_modules --ignore=.venv
+	$(DEV) $(BIN)/python manage.py compilemessages -l vi --ignore=node_modules --ignore=.venv
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* var/celery-broker var/celerybeat-schedule*

@@ -46,6 +46,9 @@ def main(names: list[str]) -> None:
     url = bench_database_url()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    # The production settings, with secrets of the bench's own: it signs nothing real.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-signs-nothing-real")
+    os.environ.setdefault("TICKET_SECRET", "bench-only-ticket-secret-signs-nothing-real")
 
     import django
     from django.core.management import call_command

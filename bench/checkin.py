@@ -278,6 +278,8 @@ def gunicorn(redis_url: str) -> Iterator[Server]:
         "REDIS_URL": redis_url,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback, where production's proxy would have ended TLS.
+        "SECURE_SSL_REDIRECT": "0",
         # The limit is per user and device a minute: far above what one phone could scan.
         "SCAN_RATE_PER_MINUTE": "100000",
         "LOG_LEVEL": "WARNING",

@@ -10,6 +10,13 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.security import (
+    DEVELOPMENT_SECRET_KEY,
+    DEVELOPMENT_TICKET_SECRET,
+    content_security_policy,
+    refuse_unsafe_secrets,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -17,7 +24,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-in-production")
+# SECRET_KEY signs sessions and sign-in links; TICKET_SECRET signs the QR tickets and the
+# rotating self check-in codes (changing it voids every ticket already printed). Either one
+# known lets anyone sign in as someone or check anyone in, so production refuses to start
+# without both, with one for both, or with a value written in the repository. Development
+# (DEBUG=1, as `make run` sets it) uses keys of its own that sign nothing real.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+TICKET_SECRET = env.str("TICKET_SECRET", default="")
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+    TICKET_SECRET = TICKET_SECRET or DEVELOPMENT_TICKET_SECRET
+else:
+    refuse_unsafe_secrets(secret_key=SECRET_KEY, ticket_secret=TICKET_SECRET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -33,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "csp",
     "common",
     "directory",
     "training",
@@ -45,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
@@ -135,9 +155,7 @@ SESAME_MAX_AGE = env.int("SIGN_IN_LINK_MAX_AGE_SECONDS", default=24 * 3600)
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"
 
-# Check-in: the key that signs QR tickets and the rotating self check-in codes. Changing it
-# voids every ticket already printed.
-TICKET_SECRET = env.str("TICKET_SECRET", default=SECRET_KEY)
+# Check-in (TICKET_SECRET, the key that signs tickets, is read with SECRET_KEY above).
 SELF_CHECK_IN_STEP_SECONDS = env.int("SELF_CHECK_IN_STEP_SECONDS", default=30)
 SCAN_RATE_PER_MINUTE = env.int("SCAN_RATE_PER_MINUTE", default=120)
 # Fonts for PDFs (badges, certificates), installed by `npm ci` with the other front-end files.
@@ -261,9 +279,25 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
+# HTTPS: the proxy in front (deploy/Caddyfile) ends TLS and says so in X-Forwarded-Proto.
+# Production redirects plain HTTP, pins HTTPS for a year (what browsers' preload lists ask)
+# and sends cookies over HTTPS only; development over plain HTTP does none of this. Each is
+# set from the environment (.env.example).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = env.bool("SECURE_CONTENT_TYPE_NOSNIFF", default=True)
+SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="same-origin")
+X_FRAME_OPTIONS = env.str("X_FRAME_OPTIONS", default="DENY")
+# Content-Security-Policy (django-csp): on in development too, so a page that breaks under
+# it breaks on the developer's screen first. CSP_MODE: enforce, report-only or off.
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(
+    mode=env.str("CSP_MODE", default="enforce"), report_uri=env.str("CSP_REPORT_URI", default="")
+)
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 # Sessions read from the cache (Redis in production) and fall back to the database, so a
 # check-in during the morning rush does not spend a query on the session; while Redis is

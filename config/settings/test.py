@@ -14,6 +14,13 @@ os.environ.setdefault("CELERY_QUEUE", f"diemcau-test-{uuid.uuid4().hex[:8]}")
 os.environ.setdefault(
     "CELERY_BROKER_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test-celery-broker")
 )
+# Secrets of the test run's own, in the environment so that every worker or server a test
+# starts with the production settings (DEBUG off) starts too. Never valid anywhere else.
+os.environ.setdefault("SECRET_KEY", f"test-only-secret-key-{uuid.uuid4().hex}")
+os.environ.setdefault("TICKET_SECRET", f"test-only-ticket-secret-{uuid.uuid4().hex}")
+# The Content-Security-Policy as production enforces it, so the browser tests (tests/e2e)
+# prove the pages work under it.
+os.environ["CSP_MODE"] = "enforce"
 
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
@@ -33,4 +40,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{RUN}"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The live server and the test client speak plain HTTP: no redirect to HTTPS, cookies sent
+# over HTTP. HSTS stays as production has it (it is only sent over HTTPS anyway).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
 AXES_ENABLED = True
