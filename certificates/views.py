@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.downloads import attachment
 from common.forms import add_service_errors
+from common.params import id_or_none, page_of, search_text
 from common.ratelimit import over_limit
 from common.redirects import back_to
 from directory.access import organiser_required
@@ -44,20 +44,14 @@ from .services.handout import HandoutFormat, build_point_handout
 PAGE_SIZE = 50
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @organiser_required
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = search_text(request)
     programmes = selectors.programmes_for(request.user)
     if q:
         programmes = programmes.filter(Q(title__icontains=q) | Q(code__icontains=q))
-    page = Paginator(selectors.programme_overview(programmes), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.programme_overview(programmes), PAGE_SIZE)
     return render(request, "certificates/programme_list.html", {"page": page, "q": q})
 
 
@@ -65,11 +59,11 @@ def _programme_page(
     request: HttpRequest, programme: object, rule_form: object = None, design_form: object = None
 ) -> HttpResponse:
     state = request.GET.get("state", "")
-    point_id = _int_or_none(request.GET.get("point"))
-    q = request.GET.get("q", "").strip()
-    page = Paginator(
-        selectors.completions(programme, state=state, point_id=point_id, q=q), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    point_id = id_or_none(request.GET.get("point"))
+    q = search_text(request)
+    page = page_of(
+        request, selectors.completions(programme, state=state, point_id=point_id, q=q), PAGE_SIZE
+    )
     newest = selectors.certificates_by_person(programme, [row.person_id for row in page])
     collation = selectors.latest_collation(programme)
     context = {
@@ -162,7 +156,7 @@ def programme_design(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _collation_point(request: HttpRequest, programme: Programme) -> BridgePoint | None:
     """The point chosen in the form, if any; one outside the programme does not exist."""
-    point_id = _int_or_none(request.POST.get("point"))
+    point_id = id_or_none(request.POST.get("point"))
     if point_id is None:
         return None
     point = selectors.programme_points(programme).filter(pk=point_id).first()

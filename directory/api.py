@@ -3,7 +3,9 @@ from datetime import date
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from common.api import BoundedPageNumberPagination
 
 from . import selectors
 from .models import AdministrativeUnit
@@ -64,7 +66,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/units", response=list[UnitOut], summary="Administrative units in scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def list_units(
     request: HttpRequest,
     parent: int | None = None,
@@ -92,7 +94,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> AdministrativeUnit:
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies in scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def list_agencies(request: HttpRequest, unit: int | None = None, q: str = "") -> object:
     agencies = selectors.agencies_for(request.user)
     if unit is not None:
@@ -105,7 +107,7 @@ def list_agencies(request: HttpRequest, unit: int | None = None, q: str = "") ->
 
 
 @router.get("/people", response=list[PersonOut], summary="People in scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def list_people(
     request: HttpRequest, q: str = "", unit: int | None = None, agency: int | None = None
 ) -> object:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from common.bounds import has_nul
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -161,4 +163,22 @@ def _map_columns(
         )
     if not rows:
         raise TableRejected([RowError(2, "", _("The file has a header but no data rows."))])
+    if unreadable := _cells_with_nul(rows, columns):
+        raise TableRejected(unreadable)
     return Table(rows=rows)
+
+
+def _cells_with_nul(
+    rows: list[tuple[int, dict[str, str]]], columns: Mapping[str, tuple[str, ...]]
+) -> list[RowError]:
+    # PostgreSQL stores no text with a NUL, so such a row would fail only once confirmed.
+    return [
+        RowError(
+            number,
+            columns[key][0],
+            _("This cell contains a NUL character (\\0); remove it and upload the file again."),
+        )
+        for number, values in rows
+        for key, value in values.items()
+        if has_nul(value)
+    ]

@@ -3,7 +3,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.downloads import template_csv
+from common.params import page_of
 
 from . import selectors, services
 from .access import organiser_required, staff_required
@@ -56,7 +56,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         units = units.filter(level=filters["level"])
     if not filters.get("q") and not filters.get("level"):
         units = selectors.root_units_for(request.user, on=day)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, units, PAGE_SIZE)
     return render(request, "directory/unit_list.html", {"form": form, "page": page})
 
 
@@ -68,7 +68,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not show_former:
         # A former unit's children are those of its own time, not today's.
         children = children.filter(selectors.valid_on_q(unit.valid_until or timezone.localdate()))
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, children, PAGE_SIZE)
     context = {
         "unit": unit,
         "ancestors": [
@@ -100,7 +100,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         unit=unit,
         agency_id=agency.pk if agency else None,
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, people, PAGE_SIZE)
     context = {"form": form, "page": page, "unit": unit, "agency": agency}
     return render(request, "directory/person_list.html", context)
 

@@ -3,8 +3,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from common.api import BoundedPageNumberPagination
 from directory.selectors import get_agency_for, get_unit_for
 from training.selectors import get_programme_for
 
@@ -104,7 +105,11 @@ class SeriesIn(Schema):
     title: str
     rule: str
     first_start: datetime
-    duration_minutes: int
+    duration_minutes: int = Field(
+        ge=1,
+        le=int(services.MAX_SERIES_DURATION.total_seconds() // 60),
+        description="How long each session lasts: at most a day.",
+    )
     host_point_id: int
     meeting_url: str = ""
     points: SelectionIn
@@ -163,7 +168,7 @@ def scheduled_out(scheduled: services.Scheduled) -> dict[str, object]:
 
 
 @router.get("/points", response=list[PointOut], summary="Bridge points in scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def list_points(request: HttpRequest, unit: int | None = None, q: str = "") -> object:
     points = selectors.points_for(request.user)
     if unit is not None:
@@ -174,7 +179,7 @@ def list_points(request: HttpRequest, unit: int | None = None, q: str = "") -> o
 
 
 @router.get("/sessions", response=list[SessionOut], summary="Sessions in scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_sessions(
     request: HttpRequest,
     programme: int | None = None,

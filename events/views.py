@@ -3,7 +3,6 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.downloads import attachment
 from common.forms import add_service_errors
+from common.params import page_of
 from directory.access import organiser_required, staff_required
 from directory.models import Person
 from directory.selectors import scope_for
@@ -87,7 +87,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         province=filters.get("province"),
         status=filters.get("status", ""),
     ).order_by("-starts_at")
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, sessions, PAGE_SIZE)
     return render(request, "events/session_list.html", {"form": form, "page": page})
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from common.api import ErrorOut, error_body
 from directory.models import Person
 from directory.selectors import scope_for
 
@@ -54,12 +55,6 @@ class AnswersIn(Schema):
 
 class SubmittedOut(Schema):
     submitted_at: datetime
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]] = {}
 
 
 class QuestionResultOut(Schema):
@@ -123,15 +118,12 @@ def submit(request: HttpRequest, session_id: int, data: AnswersIn) -> Status:
             person=person, survey=view.survey, answers=data.answers
         )
     except PermissionDenied as error:
-        return Status(403, ErrorOut(code="not_attended", message=str(error)))
+        return Status(403, error_body("not_attended", str(error)))
     except ValidationError as error:
         if services.is_refusal(error):
-            return Status(409, ErrorOut(code=error.error_list[0].code, message=error.messages[0]))
+            return Status(409, error_body(error.error_list[0].code, error.messages[0]))
         fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        return Status(
-            400,
-            ErrorOut(code="invalid", message=" ".join(error.messages), errors=fields),
-        )
+        return Status(400, error_body("invalid", " ".join(error.messages), fields))
     return Status(201, SubmittedOut(submitted_at=response.submitted_at))
 
 

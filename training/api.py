@@ -1,7 +1,8 @@
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from common.api import BoundedPageNumberPagination
 from directory.selectors import get_unit_for
 
 from . import selectors, services
@@ -45,7 +46,7 @@ class ProgrammeIn(Schema):
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Programmes in scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_programmes(request: HttpRequest, q: str = "", year: int | None = None) -> object:
     programmes = selectors.programmes_for(request.user)
     if q:

@@ -24,7 +24,7 @@ class TotalsOut(Schema):
     states: dict[str, int]
 
 
-class PointOut(Schema):
+class DashboardPointOut(Schema):
     participation_id: int
     point_id: int
     name: str
@@ -43,7 +43,7 @@ class GroupOut(Schema):
     key: str
     name: str
     totals: TotalsOut
-    points: list[PointOut]
+    points: list[DashboardPointOut]
 
 
 class BucketOut(Schema):

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.downloads import template_csv
 from common.forms import add_service_errors
+from common.params import page_of, search_text
 from common.redirects import back_to
 from directory.access import staff_required
 from directory.forms import ImportForm
@@ -58,11 +58,11 @@ def _agencies(request: HttpRequest, participation: SessionPoint) -> object:
 @staff_required
 def roster(request: HttpRequest, participation_id: int) -> HttpResponse:
     participation = selectors.kept_participation(request.user, participation_id)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request, "q")
     removed = request.GET.get("removed") == "1"
     entries = selectors.roster(participation, query=query, removed=removed)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    find = request.GET.get("find", "").strip()[:100]
+    page = page_of(request, entries, PAGE_SIZE)
+    find = search_text(request, "find")
     found = []
     if find:
         on_roster = participation.session.roster.values("person_id")

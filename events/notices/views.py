@@ -3,13 +3,13 @@ and the people whose messages did not go out, counted per bridge point."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.params import id_or_none, number_or_none, page_of
 from directory.access import organiser_required
 from directory.selectors import scope_for
 
@@ -18,10 +18,6 @@ from ..forms import ReminderRuleForm
 from ..models import Session
 
 PAGE_SIZE = 50
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _progress_json(session: Session) -> list[dict[str, object]]:
@@ -44,7 +40,7 @@ def _progress_json(session: Session) -> list[dict[str, object]]:
 @require_GET
 def session_notices(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.get_session_for(request.user, pk)
-    point = _int_or_none(request.GET.get("point"))
+    point = id_or_none(request.GET.get("point"))
     progress = selectors.notice_progress(session)
     plan_source, plan = selectors.reminder_plan(session)
     to_fix = selectors.notices_to_fix(request.user, session, point)
@@ -55,7 +51,7 @@ def session_notices(request: HttpRequest, pk: int) -> HttpResponse:
         "plan_source": plan_source,
         "plan": plan,
         "by_point": selectors.notice_problems_by_point(request.user, session),
-        "page": Paginator(to_fix, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, to_fix, PAGE_SIZE),
         "point": point,
         "can_edit": scope_for(request.user).covers_unit(session.host_point.unit),
         "rule_form": ReminderRuleForm(),
@@ -80,7 +76,7 @@ def _back(session: Session) -> HttpResponse:
 def notices_retry(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.get_session_for(request.user, pk)
     participation = None
-    if point := _int_or_none(request.POST.get("participation")):
+    if point := id_or_none(request.POST.get("participation")):
         participation = session.participations.filter(pk=point).first()
     try:
         count = services.retry_failed_notices(
@@ -111,7 +107,7 @@ def reminder_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_reminder_rule(actor=request.user, session=session, line=form.line())
             messages.success(request, _("The reminder was added to this session's plan."))
         elif action in ("off", "on"):
-            index = _int_or_none(request.POST.get("index"))
+            index = number_or_none(request.POST.get("index"))
             services.switch_reminder_rule(
                 actor=request.user,
                 session=session,

@@ -37,6 +37,7 @@ from .rosters import (
     require_roster_keeper,
     revoke_ticket,
 )
+from .series import MAX_DURATION as MAX_SERIES_DURATION
 from .series import expand_rule, schedule_series
 from .sessions import (
     AgendaEntry,
@@ -51,6 +52,7 @@ from .sessions import (
 
 __all__ = [
     "DEFAULT_PLAN",
+    "MAX_SERIES_DURATION",
     "AgendaEntry",
     "PersonDetails",
     "PlanLine",

@@ -18,6 +18,8 @@ from .points import PointSelection, insert_participations, select_points
 from .sessions import check_times, require_host_in_scope
 
 MAX_OCCURRENCES = 120
+# An occurrence is one sitting; a longer one would run into the next day's.
+MAX_DURATION = timedelta(days=1)
 # A rule with neither COUNT nor UNTIL is expanded this far ahead.
 OPEN_RULE_HORIZON = timedelta(days=366)
 
@@ -75,12 +77,18 @@ def schedule_series(
     """
     require_host_in_scope(actor=actor, host_point=host_point, programme=programme)
     errors: dict[str, list[str]] = {}
-    check_times(
-        starts_at=first_start,
-        ends_at=first_start + duration,
-        record_past=record_past,
-        errors=errors,
-    )
+    if duration > MAX_DURATION:
+        errors["duration"] = [
+            _("A session of a series lasts at most %(hours)s hours.")
+            % {"hours": int(MAX_DURATION.total_seconds() // 3600)}
+        ]
+    else:
+        check_times(
+            starts_at=first_start,
+            ends_at=first_start + duration,
+            record_past=record_past,
+            errors=errors,
+        )
     if selection.is_empty:
         errors.setdefault("points", []).append(_("Choose at least one bridge point."))
     if errors:

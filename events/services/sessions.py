@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.bounds import offset_fits, offset_message
 from directory.models import Agency
 from directory.selectors import scope_for
 from training.models import Programme
@@ -41,6 +42,14 @@ def check_times(
 ) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         errors.setdefault("starts_at", []).append(_("Give the time with its time zone."))
+        return
+    # PostgreSQL stores offsets up to ±15:59; Python reads up to ±23:59.
+    impossible = [
+        name for name, at in (("starts_at", starts_at), ("ends_at", ends_at)) if not offset_fits(at)
+    ]
+    for name in impossible:
+        errors.setdefault(name, []).append(offset_message())
+    if impossible:
         return
     if ends_at <= starts_at:
         errors.setdefault("ends_at", []).append(_("The session must end after it starts."))

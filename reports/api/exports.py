@@ -4,10 +4,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 
+from common.api import ErrorOut
+
 from .. import services as report_exports
 from .. import views as report_views
 from ..downloads import export_progress, get_export_for
-from .schemas import ERRORS, ExportIn, ExportOut, ExportProgressOut, ReportDetailOut
+from .schemas import ERRORS, ExportIn, ExportOut, ExportProgressOut
 
 # Each operation keeps the id it had when the endpoints were one module, reports.api: clients
 # generated from the OpenAPI document name their methods after it.
@@ -52,7 +54,7 @@ def start_export(request: HttpRequest, body: ExportIn) -> Status:
 
 @router.get(
     "/exports/{export_id}",
-    response={200: ExportProgressOut, 404: ReportDetailOut},
+    response={200: ExportProgressOut, 404: ErrorOut},
     url_name="report_export",
     summary="An export's progress",
     operation_id="reports_api_export_status",
@@ -67,7 +69,7 @@ def export_status(request: HttpRequest, export_id: int) -> dict[str, object]:
 
 @router.get(
     "/exports/{export_id}/file",
-    response={200: None, 404: ReportDetailOut},
+    response={200: None, 404: ErrorOut},
     url_name="report_export_file",
     summary="An export's file",
     openapi_extra={

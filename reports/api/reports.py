@@ -4,6 +4,8 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from common.api import ErrorOut
+
 from ..filters import ReportFilters
 from ..history_access import history_person_for
 from ..selectors import (
@@ -25,7 +27,6 @@ from .schemas import (
     PagedReportQuery,
     PointsOut,
     ProgrammeReportOut,
-    ReportDetailOut,
     ReportQuery,
 )
 
@@ -181,7 +182,7 @@ def agencies_report(request: HttpRequest, query: Query[PagedReportQuery]) -> dic
 
 @router.get(
     "/history",
-    response={200: HistoryOut, 404: ReportDetailOut},
+    response={200: HistoryOut, 404: ErrorOut},
     operation_id="reports_api_history_report",
 )
 def history_report(

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from common.api import ErrorOut
+
 PAGE_SIZE = 100
 
 
@@ -71,16 +73,6 @@ class ExportIn(Schema):
 
 
 # --- Output --------------------------------------------------------------------------------
-
-
-class ReportErrorsOut(Schema):
-    errors: dict[str, list[str]] = Field(
-        description="Vietnamese messages per field; `__all__` for the request as a whole."
-    )
-
-
-class ReportDetailOut(Schema):
-    detail: str = Field(description="Why: not an organiser (403), or `Not Found` (404).")
 
 
 class ReportUnitOut(Schema):
@@ -257,4 +249,5 @@ class ExportProgressOut(Schema):
     error: str = Field(description="Why it failed, or that its file has expired.")
 
 
-ERRORS = {400: ReportErrorsOut, 403: ReportDetailOut, 404: ReportDetailOut}
+# The API's one error shape: 400 with `errors` by field, 403 not an organiser, 404 out of scope.
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
