@@ -1,8 +1,10 @@
 """Check-in over JSON: the scanner page itself speaks this API.
 
 Every answer carries a stable `code`. Accepted scans answer 200; refusals 409 (the scan
-was understood and will never be accepted: do not resend); 403 for a point that is not
-the caller's; 429 for a device sending too fast (resend later).
+was understood and will never be accepted: do not resend); 404 for a point or a person
+that does not exist or is not the caller's to scan, the same answer for both; 429 for a
+caller sending too fast at a point, or finding nobody too often (resend later). A 403
+only answers again a scan first refused before that rule.
 """
 
 from datetime import datetime

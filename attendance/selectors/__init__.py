@@ -165,12 +165,18 @@ def get_session_for_counts(user: AbstractBaseUser, session_id: int) -> Session:
     return session
 
 
-def recent_scans(participation: SessionPoint, limit: int = 20) -> QuerySet:
-    return (
+def recent_scans(participation: SessionPoint, limit: int = 20) -> list[ScanAttempt]:
+    """The point's latest scans, naming only people of this point: an organiser's refusal
+    here about someone of another point is not for this point's coordinators to read."""
+    scans = list(
         ScanAttempt.objects.filter(participation=participation)
-        .select_related("entry__person", "actor")
+        .select_related("entry__person", "entry__participation", "actor")
         .order_by("-server_time", "-pk")[:limit]
     )
+    for scan in scans:
+        if scan.entry is not None and scan.entry.participation.point_id != participation.point_id:
+            scan.entry = None
+    return scans
 
 
 def attendee_entries(user: AbstractBaseUser) -> QuerySet:

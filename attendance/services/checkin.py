@@ -1,27 +1,25 @@
 """Checking people in: by a coordinator's scan, by name, at the door, or by themselves.
 
 The morning rush is 300,000 people in half an hour, so a scan costs at most five queries:
-the user, the point (with the device's earlier answer for the same scan id), the roster
+the user, the point (with the caller's earlier answer for the same scan id), the roster
 entry (with its attendance), the attendance upsert and the audit row. Every attempt is
-recorded, refused ones too; the device's scan id makes a resent scan count once.
+recorded, refused ones too; the device's scan id makes a resent scan count once. What an
+answer may say about whom is decided in `reach`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from uuid import UUID
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from common.ratelimit import over_limit
-from directory.selectors import scope_for
 from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 
 from ..models import Attendance, Method, ScanAttempt, attendance_status
 from ..tickets import TicketError, read_point_code, read_ticket
+from .reach import keeps_entry, keeps_point, over_misses, over_rate
 from .recording import record_change, upsert_arrival
 from .scans import CHECK_IN, CHECK_OUT, ScanRequest, ScanResult, scan_result
 
@@ -39,14 +37,6 @@ __all__ = [
 
 # How far back a phone that was offline may date its scans.
 QUEUE_LIMIT = timedelta(hours=12)
-
-
-def _over_rate(actor: AbstractBaseUser, device_id: str, *, queued: bool = False) -> bool:
-    # A phone back from an outage sends its backlog at once: held scans get ten times the
-    # room, counted apart, so a long outage drains in a minute and a flood is still cut off.
-    kind = "queued" if queued else "live"
-    limit = settings.SCAN_RATE_PER_MINUTE * (10 if queued else 1)
-    return over_limit(f"scan:{kind}:{actor.pk}:{device_id}", limit=limit, window_seconds=60)
 
 
 def _recorded_time(request: ScanRequest, now: datetime) -> datetime:
@@ -91,11 +81,15 @@ def _entry_refusal(
     return None
 
 
+def _arrival(entry: RosterEntry) -> datetime | None:
+    return Attendance.objects.filter(pk=entry.pk).values_list("checked_in_at", flat=True).first()
+
+
 def _apply(
     *,
     entry: RosterEntry,
     session: Session,
-    action: str,
+    request: ScanRequest,
     at: datetime,
     method: str,
     actor: AbstractBaseUser | None,
@@ -103,14 +97,19 @@ def _apply(
     """Check in or out someone known to be on this point's roster."""
     attendance = _attendance(entry)
     arrived = attendance.checked_in_at if attendance else None
-    if action == CHECK_OUT:
+    if request.action == CHECK_OUT:
         if arrived is None:
             return scan_result("not_checked_in", entry)
         _record_departure(entry, at)
         return scan_result("checked_out", entry, time=at)
     if arrived is not None and arrived <= at:
         return scan_result("already_checked_in", entry, time=arrived)
-    upsert_arrival(entry=entry, at=at, method=method, actor=actor)
+    # Only a phone's held scan may move an arrival earlier: its time is evidence. Two live
+    # scans at once both read "not here yet"; the write tells which of them came first.
+    if not upsert_arrival(
+        entry=entry, at=at, method=method, actor=actor, correct_later=request.queued
+    ):
+        return scan_result("already_checked_in", entry, time=_arrival(entry))
     result = scan_result("checked_in", entry, time=at)
     result.status = attendance_status(
         session=session,
@@ -134,6 +133,13 @@ class _Attempt:
     def answer(self, code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
         return self.record(scan_result(code, entry, **context))
 
+    def miss(self, code: str) -> ScanResult:
+        """Nothing the caller may hear about: the same answer as for nothing at all, and
+        a miss counted, so that walking ids soon has to wait."""
+        if over_misses(self.actor):
+            return scan_result("rate_limited")
+        return self.answer(code)
+
     def record(self, result: ScanResult) -> ScanResult:
         request = self.request
         ScanAttempt.objects.create(
@@ -155,11 +161,10 @@ class _Attempt:
         )
         return result
 
-    def settle(self, entry: RosterEntry | None, version: int | None, at: datetime) -> ScanResult:
-        """Refuse a person who is not expected here, or check them in (or out)."""
+    def settle(self, entry: RosterEntry, version: int | None, at: datetime) -> ScanResult:
+        """Refuse a person the caller may hear about who is not expected here, or check
+        them in (or out)."""
         participation = self.participation
-        if entry is None:
-            return self.answer("not_on_roster")
         refused = _entry_refusal(entry, participation, version)
         if refused:
             return self.answer(refused[0], entry, **refused[1])
@@ -167,7 +172,7 @@ class _Attempt:
             _apply(
                 entry=entry,
                 session=participation.session,
-                action=self.request.action,
+                request=self.request,
                 at=at,
                 method=self.method,
                 actor=self.actor,
@@ -175,15 +180,11 @@ class _Attempt:
         )
 
 
-def _repeat(scan_id: UUID) -> ScanResult:
-    """The answer already given to this scan id, given again."""
-    attempt = (
-        ScanAttempt.objects.select_related(
-            "entry__person__agency", "entry__participation__point", "entry__session"
-        )
-        .filter(scan_id=scan_id)
-        .first()
-    )
+def _repeat(attempt_id: int) -> ScanResult:
+    """The answer already given to this scan, given again to the caller who sent it."""
+    attempt = ScanAttempt.objects.select_related(
+        "entry__person__agency", "entry__participation__point", "entry__session"
+    ).get(pk=attempt_id)
     context = {"session": attempt.entry.session.title} if attempt.entry else {}
     result = scan_result(attempt.reason, attempt.entry, time=attempt.recorded_time, **context)
     if attempt.reason == "checked_in":
@@ -195,6 +196,17 @@ def _repeat(scan_id: UUID) -> ScanResult:
         )
     result.repeated = True
     return result
+
+
+def _earlier_attempt(actor: AbstractBaseUser, request: ScanRequest) -> int | None:
+    """The caller's own earlier attempt with this scan id at this point (or at a point
+    that does not exist, whose answer names nothing)."""
+    return (
+        ScanAttempt.objects.filter(scan_id=request.scan_id, actor_id=actor.pk)
+        .filter(Q(participation_id=request.participation_id) | Q(participation__isnull=True))
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _roster_entry(**filters: object) -> RosterEntry | None:
@@ -214,39 +226,44 @@ def _point_for_scan(actor: AbstractBaseUser, request: ScanRequest) -> SessionPoi
     )
     points = SessionPoint.objects.select_related("session", "point").annotate(keeps=Exists(keeps))
     if request.scan_id is not None:
-        earlier = ScanAttempt.objects.filter(scan_id=request.scan_id).values("pk")[:1]
-        points = points.annotate(earlier_scan=Subquery(earlier))
+        # Only the caller's own scan at this point: a scan id is no key to anyone else's.
+        earlier = ScanAttempt.objects.filter(
+            scan_id=request.scan_id, actor_id=actor.pk, participation_id=OuterRef("pk")
+        )
+        points = points.annotate(earlier_scan=Subquery(earlier.values("pk")[:1]))
     return points.filter(pk=request.participation_id).order_by().first()
 
 
 def record_scan(*, actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     """Check someone in (or out) at a point from a scanned ticket or a name search."""
-    if _over_rate(actor, request.device_id, queued=request.queued):
+    if over_rate(actor, request.participation_id, queued=request.queued):
         # Not audited row by row: a flood must not become a flood of writes.
         return scan_result("rate_limited")
     try:
         with transaction.atomic():
             return _record_scan(actor, request)
     except IntegrityError:
-        # The same scan id, sent twice at once by a retrying phone: the first one won.
-        if request.scan_id is not None and ScanAttempt.objects.filter(scan_id=request.scan_id):
-            return _repeat(request.scan_id)
-        raise
+        if request.scan_id is None:
+            raise
+    # The scan id is taken. By this caller's own resend, sent twice at once by a retrying
+    # phone: the first one won. By anyone else: it is no key to their answer, and the scan
+    # is answered as one sent without an id.
+    earlier = _earlier_attempt(actor, request)
+    if earlier is not None:
+        return _repeat(earlier)
+    with transaction.atomic():
+        return _record_scan(actor, replace(request, scan_id=None))
 
 
 def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     method = Method.MANUAL if request.entry_id else Method.SCAN
     attempt = _Attempt(request, actor, method, timezone.now())
     participation = _point_for_scan(actor, request)
-    if participation is None:
-        return attempt.answer("unknown_point")
-    if getattr(participation, "earlier_scan", None):
-        return _repeat(request.scan_id)
     attempt.participation = participation
-    if not participation.keeps:
-        scope = scope_for(actor)
-        if not (scope.is_organiser and scope.covers_unit(participation.point.unit)):
-            return attempt.answer("not_your_point")
+    if participation is None or not keeps_point(actor, participation):
+        return attempt.miss("unknown_point")
+    if getattr(participation, "earlier_scan", None):
+        return _repeat(participation.earlier_scan)
     refusal = _session_refusal(participation.session)
     if refusal:
         return attempt.answer(refusal)
@@ -259,13 +276,16 @@ def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
             return attempt.answer(error.code)
         entry_id, version = ticket.entry_id, ticket.version
     entry = _roster_entry(pk=entry_id)
+    if entry is None or not keeps_entry(actor, entry, participation):
+        return attempt.miss("unknown_person")
     return attempt.settle(entry, version, _recorded_time(request, attempt.now))
 
 
 @transaction.atomic
 def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
-    """An attendee scans the rotating code on their point's screen with their own phone."""
-    if _over_rate(user, "self"):
+    """An attendee scans the rotating code on their point's screen with their own phone.
+    Every answer is about the attendee themselves."""
+    if over_rate(user, "self"):
         return scan_result("rate_limited")
     request = ScanRequest(participation_id=0, payload=payload)
     attempt = _Attempt(request, user, Method.SELF, timezone.now())

@@ -13,12 +13,23 @@ from ..models import Attendance, AttendanceChange
 
 
 def upsert_arrival(
-    *, entry: RosterEntry, at: datetime, method: str, actor: AbstractBaseUser | None
-) -> None:
-    """Record an arrival in one statement; an earlier arrival already recorded stays."""
+    *,
+    entry: RosterEntry,
+    at: datetime,
+    method: str,
+    actor: AbstractBaseUser | None,
+    correct_later: bool = True,
+) -> bool:
+    """Record an arrival in one statement, and say whether this call recorded it.
+
+    An arrival already recorded stays, unless `correct_later` and it is later than `at`.
+    The statement waits for any check-in of the same entry in flight and decides against
+    what it committed, so of two check-ins at once exactly one is told it recorded.
+    """
     table = connection.ops.quote_name(Attendance._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(at)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    earlier = f"OR EXCLUDED.checked_in_at < {table}.checked_in_at" if correct_later else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -30,7 +41,8 @@ def upsert_arrival(
                 check_in_method = EXCLUDED.check_in_method,
                 checked_in_by_id = EXCLUDED.checked_in_by_id,
                 updated_at = EXCLUDED.updated_at
-            WHERE {table}.checked_in_at IS NULL OR EXCLUDED.checked_in_at < {table}.checked_in_at
+            WHERE {table}.checked_in_at IS NULL {earlier}
+            RETURNING entry_id
             """,
             [
                 entry.pk,
@@ -42,6 +54,7 @@ def upsert_arrival(
                 now,
             ],
         )
+        return cursor.fetchone() is not None
 
 
 def record_change(

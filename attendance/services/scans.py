@@ -29,9 +29,11 @@ MESSAGES = {
     "not_checked_in": lambda c: _("%(name)s has not checked in yet.") % c,
     "session_cancelled": lambda c: _("This session was cancelled."),
     "session_closed": lambda c: _("This session is closed: attendance is frozen."),
+    # Given before scans were answered by reach; an old scan sent again may still get it.
     "not_your_point": lambda c: _("You do not keep this bridge point."),
-    "unknown_point": lambda c: _("This bridge point does not take part in any session."),
-    "rate_limited": lambda c: _("Too many scans from this device; wait a minute."),
+    "unknown_point": lambda c: _("This bridge point takes part in no session open to you."),
+    "unknown_person": lambda c: _("This person is not on any roster you keep."),
+    "rate_limited": lambda c: _("Too many scans in a minute; wait a little and scan again."),
     "expired": lambda c: _("This code has expired; scan the one on the screen now."),
     "no_person": lambda c: _("Your account is not linked to anyone in the directory."),
 }
@@ -40,9 +42,13 @@ HTTP_STATUS = {
     "checked_out": 200,
     "not_your_point": 403,
     "unknown_point": 404,
+    "unknown_person": 404,
     "rate_limited": 429,
 }
 REFUSED_STATUS = 409
+# Answers about what the caller may not hear about, the same as about nothing at all: they
+# never name anyone, whatever entry is at hand.
+NAMES_NOBODY = frozenset({"unknown_point", "unknown_person", "not_your_point", "rate_limited"})
 
 
 @dataclass
@@ -95,7 +101,7 @@ class _Blanks(dict):
 def scan_result(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
     """The answer `code`, naming the person, their agency and point, with its message."""
     result = ScanResult(code=code)
-    if entry is not None:
+    if entry is not None and code not in NAMES_NOBODY:
         result.entry_id = entry.pk
         result.name = entry.person.full_name
         result.agency = entry.person.agency.name
