@@ -209,14 +209,16 @@ def test_a_ticket_of_another_point_scanned_offline_is_red_at_once_and_refused_la
     expect(result).to_have_attribute("data-code", "not_on_roster_offline")
     expect(page.locator("#pending-count")).to_have_text("1")
 
-    # and back online the server refuses it for good, naming the right point
+    # and back online the server refuses it for good, naming no one: the delegate is on a
+    # roster this coordinator does not keep
     phone.context.set_offline(False)
     expect(page.locator("#pending-count")).to_have_text("0")
-    expect(result).to_have_attribute("data-code", "wrong_point")
-    expect(page.locator("#scan-result-message")).to_contain_text(rush.tam_dao.point.name)
+    expect(result).to_have_attribute("data-code", "unknown_person")
+    expect(result).not_to_contain_text(rush.tam_dao_entry.person.full_name)
+    expect(result).not_to_contain_text(rush.tam_dao.point.name)
     attempt = ScanAttempt.objects.get()
     assert attempt.outcome == ScanAttempt.Outcome.REFUSED
-    assert attempt.reason == "wrong_point"
+    assert attempt.reason == "unknown_person"
     assert not Attendance.objects.filter(pk=rush.tam_dao_entry.pk).exists()
     assert phone.errors == []
 
