@@ -14,11 +14,6 @@ from directory.selectors import scope_for
 from events.models import RosterEntry, SessionPoint
 from events.selectors import can_keep_roster
 
-# Lookups that find no one (or no one the caller keeps) in a minute, per caller. A door
-# meets a stray ticket now and then; a run of them is someone walking ids.
-DEFAULT_MISSES_PER_MINUTE = 30
-
-
 def over_rate(actor: AbstractBaseUser, point: int | str, *, queued: bool = False) -> bool:
     """Count one scan by `actor` at `point`; True past SCAN_RATE_PER_MINUTE.
 
@@ -31,8 +26,10 @@ def over_rate(actor: AbstractBaseUser, point: int | str, *, queued: bool = False
 
 
 def over_misses(actor: AbstractBaseUser) -> bool:
-    """Count one lookup by `actor` that found nobody; True past the minute's budget."""
-    limit = getattr(settings, "SCAN_MISSES_PER_MINUTE", DEFAULT_MISSES_PER_MINUTE)
+    """Count one lookup by `actor` that found nobody (or no one they keep); True past
+    SCAN_MISSES_PER_MINUTE. A door meets a stray ticket now and then; a run of them is
+    someone walking ids."""
+    limit = settings.SCAN_MISSES_PER_MINUTE
     return over_limit(f"scan:miss:{actor.pk}", limit=limit, window_seconds=60)
 
 

@@ -160,7 +160,10 @@ SESAME_TOKEN_NAME = "token"
 
 # Check-in (TICKET_SECRET, the key that signs tickets, is read with SECRET_KEY above).
 SELF_CHECK_IN_STEP_SECONDS = env.int("SELF_CHECK_IN_STEP_SECONDS", default=30)
-SCAN_RATE_PER_MINUTE = env.int("SCAN_RATE_PER_MINUTE", default=120)
+# Counted per signed-in caller and point, so two phones at one door share it.
+SCAN_RATE_PER_MINUTE = env.int("SCAN_RATE_PER_MINUTE", default=240)
+# Lookups that find nobody, per caller: walking roster ids is slowed to this.
+SCAN_MISSES_PER_MINUTE = env.int("SCAN_MISSES_PER_MINUTE", default=30)
 # Fonts for PDFs (badges, certificates), installed by `npm ci` with the other front-end files.
 PDF_FONT_DIR = BASE_DIR / "node_modules" / "dejavu-fonts-ttf" / "ttf"
 
