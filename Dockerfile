@@ -5,17 +5,17 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.base
+# The code runs from /app (PYTHONPATH), so web, worker, beat and manage.py see every app.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=config.settings.base
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 diemcau
 WORKDIR /app
+# The dependencies first, in a layer of their own that a change of code does not rebuild.
 COPY pyproject.toml ./
-COPY config ./config
-COPY directory ./directory
-COPY training ./training
-COPY events ./events
-COPY attendance ./attendance
-RUN pip install --no-cache-dir .
+RUN python -c "import subprocess, sys, tomllib; \
+deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; \
+subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--no-cache-dir', *deps])"
 COPY . .
 COPY --from=assets /build/node_modules ./node_modules
 # DEBUG=1 for this one command: the production settings want real secrets, which a build
