@@ -3,8 +3,9 @@ the database's bigint, and the guard that reads every body and query string befo
 endpoint sees it."""
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Interval
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
@@ -22,6 +23,10 @@ from .bounds import (
     offset_message,
     text_offset_fits,
 )
+
+# An id as the database holds it: a positive bigint. Query parameters that filter by a
+# foreign key need it: SQLite cannot even compare a larger number.
+Id = Annotated[int, Interval(ge=1, le=BIGINT_MAX)]
 
 
 class ErrorOut(Schema):

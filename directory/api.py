@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from common.api import BoundedPageNumberPagination
+from common.api import BoundedPageNumberPagination, Id
 
 from . import selectors
 from .models import AdministrativeUnit
@@ -69,7 +69,7 @@ def me(request: HttpRequest) -> MeOut:
 @paginate(BoundedPageNumberPagination, page_size=100)
 def list_units(
     request: HttpRequest,
-    parent: int | None = None,
+    parent: Id | None = None,
     level: AdministrativeUnit.Level | None = None,
     q: str = "",
     on: date | None = None,
@@ -95,7 +95,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> AdministrativeUnit:
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies in scope")
 @paginate(BoundedPageNumberPagination, page_size=100)
-def list_agencies(request: HttpRequest, unit: int | None = None, q: str = "") -> object:
+def list_agencies(request: HttpRequest, unit: Id | None = None, q: str = "") -> object:
     agencies = selectors.agencies_for(request.user)
     if unit is not None:
         agencies = agencies.filter(
@@ -109,7 +109,7 @@ def list_agencies(request: HttpRequest, unit: int | None = None, q: str = "") ->
 @router.get("/people", response=list[PersonOut], summary="People in scope")
 @paginate(BoundedPageNumberPagination, page_size=100)
 def list_people(
-    request: HttpRequest, q: str = "", unit: int | None = None, agency: int | None = None
+    request: HttpRequest, q: str = "", unit: Id | None = None, agency: Id | None = None
 ) -> object:
     return selectors.search_people(
         selectors.people_for(request.user),

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from common.api import BoundedPageNumberPagination
+from common.api import BoundedPageNumberPagination, Id
 from directory.selectors import get_agency_for, get_unit_for
 from training.selectors import get_programme_for
 
@@ -169,7 +169,7 @@ def scheduled_out(scheduled: services.Scheduled) -> dict[str, object]:
 
 @router.get("/points", response=list[PointOut], summary="Bridge points in scope")
 @paginate(BoundedPageNumberPagination, page_size=100)
-def list_points(request: HttpRequest, unit: int | None = None, q: str = "") -> object:
+def list_points(request: HttpRequest, unit: Id | None = None, q: str = "") -> object:
     points = selectors.points_for(request.user)
     if unit is not None:
         points = points.filter(unit__path__startswith=get_unit_for(request.user, unit).path)
@@ -182,7 +182,7 @@ def list_points(request: HttpRequest, unit: int | None = None, q: str = "") -> o
 @paginate(BoundedPageNumberPagination, page_size=50)
 def list_sessions(
     request: HttpRequest,
-    programme: int | None = None,
+    programme: Id | None = None,
     status: Session.Status | None = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from common.api import ErrorOut, error_body
+from common.api import ErrorOut, Id, error_body
 from directory.models import Person
 from directory.selectors import scope_for
 
@@ -129,7 +129,7 @@ def submit(request: HttpRequest, session_id: int, data: AnswersIn) -> Status:
 
 @router.get("/sessions/{session_id}/results", response=ResultsOut)
 def results(
-    request: HttpRequest, session_id: int, province: int | None = None, point: int | None = None
+    request: HttpRequest, session_id: int, province: Id | None = None, point: Id | None = None
 ) -> ResultsOut:
     """A survey's figures over the bridge points in the organiser's scope."""
     access = selectors.get_survey_for_organiser(request.user, session_id)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from common.api import ErrorOut
+from common.bounds import BIGINT_MAX
 
 from ..filters import ReportFilters
 from ..history_access import history_person_for
@@ -188,7 +189,10 @@ def agencies_report(request: HttpRequest, query: Query[PagedReportQuery]) -> dic
 def history_report(
     request: HttpRequest,
     person: int | None = Query(
-        None, description="Whose history (an organiser's scope); the caller's own by default."
+        None,
+        ge=1,
+        le=BIGINT_MAX,
+        description="Whose history (an organiser's scope); the caller's own by default.",
     ),
 ) -> dict[str, object]:
     """A person's training history and hours per year: one's own, or (for an organiser)

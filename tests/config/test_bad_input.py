@@ -74,6 +74,31 @@ def test_the_last_page_number_a_bigint_holds_is_an_empty_page(client, rush, url)
     assert response.json()["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/events/points", "unit"),
+        ("/api/events/sessions", "programme"),
+        ("/api/directory/units", "parent"),
+        ("/api/directory/agencies", "unit"),
+        ("/api/directory/people", "unit"),
+        ("/api/directory/people", "agency"),
+        ("/api/reports/history", "person"),
+    ],
+)
+def test_an_id_past_the_bigint_in_a_filter_is_refused(client, rush, url, name):
+    client = page_client(client, rush.organiser)
+
+    refused(client.get(url, {name: HUGE}), 422, name)
+
+
+def test_a_survey_filter_past_the_bigint_is_refused(client, rush):
+    client = page_client(client, rush.organiser)
+    url = f"/api/surveys/sessions/{rush.session.pk}/results"
+
+    refused(client.get(url, {"province": HUGE, "point": HUGE}), 422, "point")
+
+
 @pytest.mark.parametrize("url", ["/api/events/points", "/api/directory/people"])
 def test_a_nul_character_in_a_search_is_refused(client, rush, url):
     client = page_client(client, rush.organiser)
