@@ -54,6 +54,19 @@ describe("how an answer to a scan is taken", () => {
     assert.deepEqual(scanOutcome({ status: 403, data: null }), { retry: "auth" });
   });
 
+  test("the API's general refusals carry a code but are no verdict on the scan", () => {
+    const refusal = (code) => ({ code, message: "vì sao", detail: "vì sao", errors: {} });
+    assert.deepEqual(scanOutcome({ status: 403, data: refusal("csrf_failed") }), {
+      retry: "auth",
+    });
+    assert.deepEqual(scanOutcome({ status: 401, data: refusal("not_signed_in") }), {
+      retry: "auth",
+    });
+    assert.deepEqual(scanOutcome({ status: 404, data: refusal("not_found") }), {
+      retry: "server",
+    });
+  });
+
   test("a request the server cannot read is final: sending it again cannot help", () => {
     for (const status of [400, 422]) {
       const outcome = scanOutcome({ status, data: { detail: [{ msg: "bad" }] } });

@@ -29,7 +29,10 @@ export function scanBody(scan, deviceId, participationId) {
 
 export function scanOutcome(answer) {
   const data = answer.data;
-  if (data && typeof data.code === "string" && DECIDED.includes(answer.status)) {
+  // A verdict says whether it was accepted; the API's general refusals (a stale CSRF token,
+  // a lapsed session) carry a code too, but are no verdict on the scan.
+  const verdict = data && typeof data.code === "string" && typeof data.accepted === "boolean";
+  if (verdict && DECIDED.includes(answer.status)) {
     return { final: true, status: answer.status, data: data };
   }
   if (answer.status === 429) return { retry: "rate" };
