@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # real secrets (config/security.py), which a developer's machine has no need of.
 DEV := DEBUG=1
 
-.PHONY: run test lint format install migrate demo bench messages clean
+.PHONY: run test lint format install migrate demo bench fuzz messages clean
 
 BENCH ?=
 
@@ -49,6 +49,13 @@ test: lint
 # Figures at national scale on PostgreSQL (DATABASE_URL's server, in a database of its own).
 bench: install
 	$(BIN)/python -m bench $(BENCH)
+
+# Schemathesis against the API, as a provincial organiser and as a coordinator, for
+# FUZZ_SECONDS each with a new seed (FUZZ_SEED=n repeats a run); `make test` runs a shorter
+# one with a fixed seed. DATABASE_URL chooses the database, as for the tests.
+FUZZ_SECONDS ?= 120
+fuzz: install
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RANDOM=1 $(BIN)/pytest tests/config/test_fuzz.py -v
 
 messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=node_modules --ignore=.venv
