@@ -14,6 +14,7 @@ from directory.selectors import scope_for
 from events.models import RosterEntry, SessionPoint
 from events.selectors import can_keep_roster
 
+
 def over_rate(actor: AbstractBaseUser, point: int | str, *, queued: bool = False) -> bool:
     """Count one scan by `actor` at `point`; True past SCAN_RATE_PER_MINUTE.
 
