@@ -1,13 +1,12 @@
 """Rosters with their attendance as CSV (UTF-8 with BOM, for Excel) and XLSX."""
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.spreadsheets import workbook
+from common.spreadsheets import csv_writer, workbook
 from events.models import RosterEntry
 
 from .models import Attendance, attendance_status, minutes_present
@@ -69,7 +68,7 @@ def roster_csv(entries: Iterable[RosterEntry], point_name: str | None = None) ->
     buffer = io.StringIO()
     # A byte-order mark, so that Excel opens the Vietnamese letters as UTF-8.
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(headers())
     writer.writerows(rows(entries, point_name))
     return buffer.getvalue().encode("utf-8")

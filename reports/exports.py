@@ -6,7 +6,6 @@ that Excel shows the Vietnamese letters), calling `progress` every few thousand 
 worker can tell the page how far it got.
 """
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from common.spreadsheets import workbook
+from common.spreadsheets import csv_writer, workbook
 from directory.models import Person
 
 from .coverage import coverage
@@ -280,7 +279,7 @@ def write_xlsx(report: Report, output: BinaryIO, progress: Progress | None = Non
 def csv_lines(report: Report, progress: Progress | None = None) -> Iterator[bytes]:
     """The report as CSV lines in UTF-8, the first with a byte-order mark (for Excel)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
 
     def take() -> bytes:
         text = buffer.getvalue()
@@ -292,7 +291,7 @@ def csv_lines(report: Report, progress: Progress | None = None) -> Iterator[byte
     writer.writerow(report.header)
     yield take()
     for count, row in enumerate(_counted(report.rows(), progress), start=1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(row)
         if count % 500 == 0:
             yield take()
     yield take()

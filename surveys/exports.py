@@ -1,14 +1,14 @@
 """Survey results as XLSX (a summary sheet and one row per response) and CSV (the rows)."""
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from common.spreadsheets import csv_writer, text_cell, xlsx_row
 
 from .models import Survey, SurveyQuestion, SurveyResponse
 from .selectors import SurveyResults
@@ -88,12 +88,8 @@ def summary_header() -> list[str]:
 
 
 def _bold_row(sheet: object, values: list[object], size: int | None = None) -> list[object]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = Font(bold=True, size=size) if size else Font(bold=True)
-        cells.append(cell)
-    return cells
+    font = Font(bold=True, size=size) if size else Font(bold=True)
+    return [text_cell(sheet, value, font) for value in values]
 
 
 def results_xlsx(results: SurveyResults, responses: Iterable[SurveyResponse]) -> bytes:
@@ -115,12 +111,12 @@ def results_xlsx(results: SurveyResults, responses: Iterable[SurveyResponse]) ->
     )
     summary.append(_bold_row(summary, summary_header()))
     for row in summary_rows(results):
-        summary.append(row)
+        summary.append(xlsx_row(summary, row))
     answers = book.create_sheet(_("Answers")[:31])
     answers.column_dimensions["C"].width = 28
     answers.append(_bold_row(answers, response_header(survey, questions)))
     for row in response_rows(survey, questions, responses):
-        answers.append(row)
+        answers.append(xlsx_row(answers, row))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -132,7 +128,7 @@ def results_csv(
     buffer = io.StringIO()
     # A byte-order mark, so that Excel opens the Vietnamese letters as UTF-8.
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(response_header(survey, questions))
     writer.writerows(response_rows(survey, questions, responses))
     return buffer.getvalue().encode("utf-8")
