@@ -24,7 +24,7 @@ def programme_overview(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
         valid=Count(
             "certificates", filter=Q(certificates__status=Certificate.Status.VALID), distinct=True
         ),
-    )
+    ).order_by("-year", "title", "pk")  # an aggregate drops Meta.ordering; pages need one
 
 
 @dataclass(frozen=True)
