@@ -23,7 +23,9 @@ from common.params import id_or_none, page_of, search_text
 from common.ratelimit import over_limit
 from common.redirects import back_to
 from directory.access import organiser_required
+from directory.models import PersonalDataExport
 from directory.selectors import scope_for
+from directory.services.exports_log import record_personal_data_export
 from events.models import BridgePoint
 from training import services as training_services
 from training.models import Programme
@@ -233,6 +235,15 @@ def collation_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def register_export(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for(request.user, pk)
+    record_personal_data_export(
+        actor=request.user,
+        kind=PersonalDataExport.Kind.CERTIFICATE_REGISTER,
+        file_format="xlsx",
+        rows=selectors.register(programme).count(),
+        unit_id=programme.unit_id,
+        programme_id=programme.pk,
+        label=programme.title,
+    )
     data = register.register_xlsx(programme, selectors.register(programme).iterator(2000))
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

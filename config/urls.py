@@ -25,6 +25,7 @@ urlpatterns = [
     path("certificates/", certificate_views.my_certificates, name="my_certificates"),
     path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", certificate_views.verify, name="verify_certificate"),
+    path("privacy/", include("privacy.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -274,3 +274,67 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.file_name}"
+
+
+class PersonalDataExport(models.Model):
+    """That someone took personal data out of the system as a file: who, when, what, how
+    many rows. Written by every view that serves such a file, so that the body answerable
+    for the data (Decree 13/2023/NĐ-CP) can say to whom it was disclosed.
+
+    The session, point and programme are kept as plain ids with a label: they belong to apps
+    above this one, and the record must outlive them unchanged.
+    """
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Roster of a bridge point")
+        NATIONAL_ROSTER = "national_roster", _("Roster of a whole session")
+        CERTIFICATE_REGISTER = "certificate_register", _("Certificate register")
+        SURVEY_ANSWERS = "survey_answers", _("Survey answers")
+        TRAINING_HISTORY = "training_history", _("A person's training history")
+        OWN_DATA = "own_data", _("A person's own data")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind)
+    file_format = models.CharField(_("format"), max_length=8, choices=Format)
+    row_count = models.PositiveIntegerField(_("rows"))
+    # Where the exported people are: what decides which organisers read this record.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    session_id = models.PositiveBigIntegerField(_("session"), null=True, blank=True)
+    point_id = models.PositiveBigIntegerField(_("bridge point"), null=True, blank=True)
+    programme_id = models.PositiveBigIntegerField(_("programme"), null=True, blank=True)
+    label = models.CharField(_("what was exported"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.actor} · {self.created_at:%Y-%m-%d %H:%M}"

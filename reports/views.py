@@ -21,6 +21,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from directory.models import Person, PersonalDataExport
+from directory.services.exports_log import record_personal_data_export
 from events.models import Session
 from events.selectors import choosable_units_for, sessions_for
 
@@ -149,6 +151,36 @@ def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
 
 # --- Exports -------------------------------------------------------------------------------
 
+# The reports that name people; the others are counts, which are not personal data.
+PERSONAL_KINDS = {
+    ReportExport.Kind.HISTORY: PersonalDataExport.Kind.TRAINING_HISTORY,
+    ReportExport.Kind.ROSTER: PersonalDataExport.Kind.NATIONAL_ROSTER,
+}
+
+
+def _record_download(
+    request: HttpRequest, kind: str, file_format: str, parameters: dict, rows: int, label: str
+) -> None:
+    """Record a download of a report that names people (see directory's export record)."""
+    if kind not in PERSONAL_KINDS:
+        return
+    person = (
+        Person.objects.select_related("agency").filter(pk=parameters["person"]).first()
+        if parameters.get("person")
+        else None
+    )
+    record_personal_data_export(
+        actor=request.user,
+        kind=PERSONAL_KINDS[kind],
+        file_format=file_format,
+        rows=rows,
+        unit_id=person.agency.unit_id if person else parameters.get("unit"),
+        person=person,
+        session_id=parameters.get("session"),
+        programme_id=parameters.get("programme"),
+        label=label,
+    )
+
 
 @login_required
 @require_GET
@@ -172,6 +204,7 @@ def report_export(request: HttpRequest, kind: str, file_format: str) -> HttpResp
             rows_total=rows,
         )
         return redirect("reports:report_export_status", export_id=export.pk)
+    _record_download(request, kind, file_format, parameters, rows, report.title)
     name = f"{report.file_stem}.{file_format}"
     if file_format == ReportExport.Format.CSV:
         response = StreamingHttpResponse(csv_lines(report), content_type="text/csv; charset=utf-8")
@@ -216,6 +249,10 @@ def export_file(request: HttpRequest, export_id: int) -> FileResponse:
     export = get_export_for(request.user, export_id)
     if export.status != ReportExport.Status.DONE or not export.file:
         raise Http404
+    label = f"{export.get_kind_display()} · {export.file.name.rsplit('/', 1)[-1]}"
+    _record_download(
+        request, export.kind, export.file_format, export.parameters, export.rows_total, label
+    )
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,

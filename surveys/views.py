@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.downloads import attachment
 from common.forms import add_service_errors
 from directory.access import organiser_required
-from directory.models import Person
+from directory.models import Person, PersonalDataExport
 from directory.selectors import scope_for
+from directory.services.exports_log import record_personal_data_export
 
 from . import exports as survey_exports
 from . import selectors, services
@@ -170,7 +171,17 @@ def survey_results(request: HttpRequest, session_id: int) -> HttpResponse:
 def survey_export(request: HttpRequest, session_id: int, file_format: str) -> HttpResponse:
     access = selectors.get_survey_for_organiser(request.user, session_id)
     survey = access.survey
-    points, _filters = _narrowed(request, access)
+    points, filters = _narrowed(request, access)
+    record_personal_data_export(
+        actor=request.user,
+        kind=PersonalDataExport.Kind.SURVEY_ANSWERS,
+        file_format=file_format,
+        rows=selectors.responses_for_export(survey, points).count(),
+        unit_id=filters["province"].pk if filters["province"] else access.session.programme.unit_id,
+        session_id=access.session.pk,
+        programme_id=access.session.programme_id,
+        label=access.session.title,
+    )
     # Read in chunks, each with its answers, rather than every response at once.
     responses = selectors.responses_for_export(survey, points).iterator(chunk_size=2000)
     name = f"khao-sat-{slugify(access.session.title)[:60] or access.session.pk}"

@@ -19,7 +19,9 @@ from common.params import page_of, search_text
 from common.redirects import back_to
 from directory.access import staff_required
 from directory.forms import ImportForm
+from directory.models import PersonalDataExport
 from directory.selectors import agencies_for
+from directory.services.exports_log import record_personal_data_export
 from directory.spreadsheets import TableRejected
 from events import services as events_services
 from events.forms import (
@@ -436,6 +438,17 @@ def roster_export(request: HttpRequest, participation_id: int, file_format: str)
     participation = selectors.kept_participation(request.user, participation_id)
     entries = selectors.roster(participation).select_related("session")
     point_name = participation.point.name
+    record_personal_data_export(
+        actor=request.user,
+        kind=PersonalDataExport.Kind.ROSTER,
+        file_format=file_format,
+        rows=entries.count(),
+        unit_id=participation.point.unit_id,
+        session_id=participation.session_id,
+        point_id=participation.point_id,
+        programme_id=participation.session.programme_id,
+        label=f"{participation.session.title} · {point_name}",
+    )
     name = f"danh-sach-{participation.session_id}-{slugify(point_name) or participation.pk}"
     if file_format == "xlsx":
         title = f"{participation.session.title} · {point_name}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.security import (
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "surveys",
     "certificates",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,19 @@ REPORT_EXPORT_KEEP_DAYS = env.int("REPORT_EXPORT_KEEP_DAYS", default=7)
 REPORT_EXPORT_STALE_MINUTES = env.int("REPORT_EXPORT_STALE_MINUTES", default=10)
 # How often the live session dashboard asks for new figures.
 DASHBOARD_POLL_SECONDS = env.int("DASHBOARD_POLL_SECONDS", default=15)
+# Personal data (Decree 13/2023/NĐ-CP): who answers for it, whom to ask, and how long what
+# is not an official record is kept. The privacy notice shows these; a daily purge (beat,
+# privacy.tasks.purge_personal_data) applies them. Attendance, certificates and the audit of
+# who did what are official records and are kept.
+PRIVACY_CONTROLLER = env.str("PRIVACY_CONTROLLER", default="Bộ Nội vụ (Vụ Cải cách hành chính)")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+# Uploaded roster files (names, e-mails, phones) are emptied this long after upload.
+RETENTION_UPLOAD_DAYS = env.int("RETENTION_UPLOAD_DAYS", default=30)
+# Scan attempts lose their device id and scanned text after this long; who, when and the
+# result stay.
+RETENTION_SCAN_DEVICE_DAYS = env.int("RETENTION_SCAN_DEVICE_DAYS", default=365)
+# Rows changed per statement by the purge, so that no lock is held for long.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
 
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {
@@ -270,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
     "notices-tick": {
         "task": "events.tasks.tick",
         "schedule": timedelta(seconds=NOTICE_TICK_SECONDS),
+    },
+    "privacy-purge": {
+        "task": "privacy.tasks.purge_personal_data",
+        "schedule": crontab(hour=2, minute=30),
     },
     "clear-expired-sign-in-sessions": {
         "task": "directory.tasks.clear_expired_sessions",
