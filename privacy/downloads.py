@@ -83,20 +83,21 @@ def holdings_xlsx(holdings: Holdings, *, name: str) -> bytes:
 
 
 def display_tables(holdings: Holdings) -> list[dict[str, object]]:
-    """The sections as the page shows them: only the columns that hold something."""
-    tables = []
-    for section in holdings.sections:
-        rows = [
-            [display_value(row.get(key)) for key, _label in section.columns] for row in section.rows
-        ]
-        used = [i for i in range(len(section.columns)) if any(row[i] != "" for row in rows)]
-        tables.append(
-            {
-                "key": section.key,
-                "title": section.title,
-                "count": len(rows),
-                "header": [section.columns[i][1] for i in used],
-                "rows": [[row[i] for i in used] for row in rows],
-            }
-        )
-    return tables
+    """The sections as the page shows them: each record as its labelled values, the empty
+    ones left out, which reads on a phone where a wide table would not."""
+    return [
+        {
+            "key": section.key,
+            "title": section.title,
+            "count": len(section.rows),
+            "records": [
+                [
+                    (label, value)
+                    for key, label in section.columns
+                    if (value := display_value(row.get(key))) != ""
+                ]
+                for row in section.rows
+            ],
+        }
+        for section in holdings.sections
+    ]
