@@ -8,6 +8,8 @@ no longer than its purpose needs), applied by a daily purge.
   fault; after RETENTION_SCAN_DEVICE_DAYS they are cleared. The attempt stays: who was
   scanned, by whom, when, and the result are the official record of attendance.
 - Report export files go by the reports app's own expiry (REPORT_EXPORT_KEEP_DAYS).
+- People and unit imports (directory) keep only the file's name and counts, never its
+  content, so there is nothing of theirs to purge.
 
 Attendance, certificates, completions and the audit of changes are official records and
 are never purged here.
