@@ -63,6 +63,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, settings, monkey
         "surveys",
         "certificates",
         "reports",
+        "privacy",
         "templates",
         "locale",
     ):
