@@ -112,7 +112,8 @@
     }
 
     async function poll() {
-      if (stopped || inFlight) return;
+      // A timer set before the tab was hidden still fires: it rests until shown again.
+      if (stopped || inFlight || document.hidden) return;
       clearTimeout(timer);
       timer = null;
       inFlight = true;
