@@ -26,6 +26,8 @@ urlpatterns = [
     path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", certificate_views.verify, name="verify_certificate"),
     path("privacy/", include("privacy.urls")),
+    path("network/", include("network.urls")),
+    path("home/", include("home.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from directory.models import AdministrativeUnit
 from tests import factories
-from tests.network import ministry_organiser, network, vinh_phuc_organiser  # noqa: F401
+from tests.seed_network import ministry_organiser, network, vinh_phuc_organiser  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

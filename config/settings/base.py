@@ -57,11 +57,13 @@ INSTALLED_APPS = [
     "directory",
     "training",
     "events",
+    "network",
     "attendance",
     "surveys",
     "certificates",
     "reports",
     "privacy",
+    "home",
 ]
 
 MIDDLEWARE = [

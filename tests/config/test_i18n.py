@@ -64,6 +64,8 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, settings, monkey
         "certificates",
         "reports",
         "privacy",
+        "network",
+        "home",
         "templates",
         "locale",
     ):
