@@ -91,6 +91,49 @@ class AdministrativeUnit(models.Model):
         return int(parts[1]) if len(parts) > 1 else None
 
 
+class UnitSuccession(models.Model):
+    """A former unit and a unit of today that took over (part of) its territory.
+
+    The July 2025 reorganisation merged provinces and communes and abolished districts; a
+    former unit may have passed to several successors, and a successor may have many
+    predecessors. Points and sessions of former units keep their history; this tells an
+    organiser where each went.
+    """
+
+    former = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("former unit"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("successor unit"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+    )
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("e.g. Nghị quyết 202/2025/QH15")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        ordering = ["former", "successor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["former", "successor"], name="directory_succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(former=F("successor")), name="directory_succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.former} → {self.successor}"
+
+
 class Agency(models.Model):
     """An agency or unit (cơ quan, đơn vị) that sends civil servants to training."""
 
