@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 from .notices import views as notices
 
 app_name = "events"
@@ -29,4 +29,5 @@ urlpatterns = [
         name="reminder_plan_edit",
     ),
     path("points/mine/", views.my_points, name="my_points"),
+    path("points/pick/", pickers.pick_points, name="pick_points"),
 ]
