@@ -7,10 +7,12 @@ const script =
   typeof document === "undefined" ? null : document.querySelector("script[data-tom-select-js]");
 
 export function pickerUrl(source, query, page) {
-  const url = new URL(source, window.location.origin);
-  if (query) url.searchParams.set("q", query);
-  if (page && page > 1) url.searchParams.set("page", String(page));
-  return url.pathname + url.search;
+  const [path, search = ""] = source.split("?");
+  const params = new URLSearchParams(search);
+  if (query) params.set("q", query);
+  if (page && page > 1) params.set("page", String(page));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
 }
 
 function loadAssets(config) {
