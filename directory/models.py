@@ -162,6 +162,9 @@ class Agency(models.Model):
         related_name="departments",
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # Set where an import makes an agency from a bare name: its kind is a guess, and the
+    # coverage report counts agencies by kind, so an organiser checks it (editing clears it).
+    needs_review = models.BooleanField(_("created by an import, needs review"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -291,6 +294,57 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.unit.name if self.unit_id else _("nationwide")
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class RoleChange(models.Model):
+    """That a role was granted or revoked: who acted, whose role, which role, where, when.
+
+    Kept when the assignment it records is deleted (a revocation deletes it), so the plain
+    fields hold what the assignment was.
+    """
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REVOKED = "revoked", _("Revoked")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_changes",
+    )
+    # The account's name when it changed: the record outlives a deleted account.
+    username = models.CharField(_("account"), max_length=150)
+    role = models.CharField(_("role"), max_length=16, choices=RoleAssignment.Role)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("change"), max_length=8, choices=Action)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.username} · {self.get_role_display()}"
 
 
 class ImportRecord(models.Model):

@@ -18,7 +18,7 @@ from sesame.utils import get_query_string
 from common.ratelimit import over_limit
 from common.tasks import dispatch_on_commit
 
-from ..models import AdministrativeUnit, Person, RoleAssignment
+from ..models import AdministrativeUnit, Person, RoleAssignment, RoleChange
 from ..selectors import scope_for
 
 
@@ -42,6 +42,14 @@ def grant_role(
         assignment = RoleAssignment(user=user, role=role, unit=unit, granted_by=granted_by)
         assignment.full_clean()
         assignment.save()
+        RoleChange.objects.create(
+            actor=granted_by,
+            user=user,
+            username=user.get_username(),
+            role=role,
+            unit=unit,
+            action=RoleChange.Action.GRANTED,
+        )
     return assignment
 
 

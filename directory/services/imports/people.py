@@ -15,6 +15,7 @@ from ...collation import name_sort_key
 from ...models import AdministrativeUnit, Agency, ImportRecord, Person
 from ...selectors import Scope, scope_for
 from ...spreadsheets import RowError, TableRejected, read_table
+from ..agencies import ensure_agencies
 from ..tree import code_key, code_variants
 from .shared import ImportResult, require_organiser, too_long
 
@@ -231,16 +232,9 @@ def _save_people(
     rows: list[_PersonRow],
     matches: dict[int, Person],
 ) -> ImportResult:
-    wanted = {(unit.pk, values["agency"]) for _, values, unit in rows}
-    agencies = {
-        (agency.unit_id, agency.name): agency
-        for agency in Agency.objects.filter(
-            unit_id__in={unit_id for unit_id, _ in wanted}, name__in={name for _, name in wanted}
-        )
-    }
-    missing = [Agency(unit_id=unit_id, name=name) for unit_id, name in wanted - agencies.keys()]
-    for agency in Agency.objects.bulk_create(missing):
-        agencies[(agency.unit_id, agency.name)] = agency
+    agencies, agencies_created = ensure_agencies(
+        wanted={(unit.pk, values["agency"]) for _, values, unit in rows}
+    )
 
     new_people, changed = [], []
     for number, values, unit in rows:
@@ -278,5 +272,5 @@ def _save_people(
         rows=len(rows),
         created=len(new_people),
         updated=len(changed),
-        agencies_created=len(missing),
+        agencies_created=agencies_created,
     )
