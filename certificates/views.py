@@ -75,7 +75,11 @@ def _programme_page(
         "design_form": design_form or CertificateDesignForm(instance=programme, prefix="design"),
         "rows": [(row, newest.get(row.person_id)) for row in page],
         "page": page,
-        "points": selectors.programme_points(programme),
+        # A national programme has thousands of points: a picker asks for them as typed.
+        "points_source": f"{reverse('events:pick_points')}?programme={programme.pk}",
+        "point": selectors.programme_points(programme).filter(pk=point_id).first()
+        if point_id
+        else None,
         "state": state,
         "point_id": point_id,
         "q": q,

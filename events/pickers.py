@@ -8,15 +8,15 @@ from common.pickers import picker_results
 from directory.access import staff_required
 from directory.selectors import units_for
 
-from .models import BridgePoint
+from .models import BridgePoint, SessionPoint
 from .selectors import points_for
 
 
 @staff_required
 @require_GET
 def pick_points(request: HttpRequest) -> JsonResponse:
-    """Active points; ?within=<unit id> for those of a province or district, ?all=1 to
-    include deactivated ones."""
+    """Active points; ?within=<unit id> for those of a province or district, ?session= or
+    ?programme=<id> for those taking part in it, ?all=1 to include deactivated ones."""
     points = points_for(request.user)
     if request.GET.get("all") != "1":
         points = points.filter(is_active=True)
@@ -24,6 +24,17 @@ def pick_points(request: HttpRequest) -> JsonResponse:
     if unit_id:
         unit = units_for(request.user).filter(pk=unit_id).first()
         points = points.filter(unit__path__startswith=unit.path) if unit else points.none()
+
+    session_id = id_or_none(request.GET.get("session"))
+    if session_id:
+        points = points.filter(participations__session_id=session_id)
+    programme_id = id_or_none(request.GET.get("programme"))
+    if programme_id:
+        points = points.filter(
+            pk__in=SessionPoint.objects.filter(session__programme_id=programme_id).values(
+                "point_id"
+            )
+        )
 
     def hint(point: BridgePoint) -> str:
         former = f" · → {point.unit.valid_until:%d/%m/%Y}" if point.unit.valid_until else ""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common.downloads import attachment
 from common.forms import add_service_errors
+from common.params import id_or_none
 from directory.access import organiser_required
 from directory.models import Person, PersonalDataExport
 from directory.selectors import scope_for
@@ -82,24 +83,26 @@ def survey_setup(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "surveys/survey_setup.html", context)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _narrowed(request: HttpRequest, access: selectors.SurveyAccess) -> tuple[object, dict]:
     """The points the results cover after the province and point filters (within scope)."""
     provinces = selectors.provinces_of(access.points)
-    point_id = _int_or_none(request.GET.get("point"))
+    point_id = id_or_none(request.GET.get("point"))
     points, province = selectors.filter_points(
         access,
-        province_id=_int_or_none(request.GET.get("province")),
+        province_id=id_or_none(request.GET.get("province")),
         point_id=point_id,
         provinces=provinces,
+    )
+    chosen = (
+        access.points.select_related("point").filter(point_id=point_id).first()
+        if point_id
+        else None
     )
     filters = {
         "provinces": provinces,
         "province": province,
-        "point_choices": access.points.select_related("point").order_by("point__name")[:500],
+        "points_source": f"{reverse('events:pick_points')}?session={access.session.pk}",
+        "chosen_point": chosen.point if chosen else None,
         "point_id": point_id,
     }
     return points, filters
@@ -140,7 +143,7 @@ def survey_results(request: HttpRequest, session_id: int) -> HttpResponse:
         for item in results.questions
         if item.question.kind == SurveyQuestion.Kind.TEXT
     ]
-    chosen = _int_or_none(request.GET.get("text"))
+    chosen = id_or_none(request.GET.get("text"))
     text_question = next((q for q in text_questions if chosen in (None, q.pk)), None)
     text_page = None
     if text_question is not None:

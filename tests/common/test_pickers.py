@@ -174,3 +174,18 @@ def test_a_posted_choice_is_still_checked_against_the_queryset(network):
 
     assert not form.is_valid()
     assert "point" in form.errors
+
+
+def test_the_point_picker_narrows_to_a_session_or_a_programme(client, upcoming):
+    session = upcoming.session
+    client.force_login(factories.organiser(None, username="quoc-gia"))
+
+    by_session = texts(results(client, "events:pick_points", session=session.pk))
+    by_programme = texts(results(client, "events:pick_points", programme=session.programme_id))
+    other = texts(results(client, "events:pick_points", session=session.pk + 1000))
+
+    assert sorted(by_session) == sorted(by_programme) == [
+        "Điểm cầu Huyện Sông Lô",
+        "Điểm cầu Huyện Tam Đảo",
+    ]
+    assert other == []
