@@ -14,6 +14,7 @@ admin.site.site_title = "DiemCau"
 urlpatterns = [
     path("", directory_views.home, name="home"),
     path("directory/", include("directory.urls")),
+    path("programmes/", include("training.urls")),
     path("", include("events.urls")),
     # Surveys, certificates and reports began inside the attendance app; their pages keep
     # the addresses people have bookmarked and printed.

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import AdministrativeUnit
 
+from .files import material_upload_to, signature_upload_to, stamp_upload_to
+
 
 class ReformArea(models.Model):
     """One of the six content areas of Resolution 76/NQ-CP (seeded reference data)."""
@@ -75,9 +77,9 @@ class Programme(models.Model):
     signing_place = models.CharField(
         _("place of signing"), max_length=80, blank=True, help_text=_("e.g. Hà Nội")
     )
-    stamp_image = models.ImageField(_("stamp image"), upload_to="programmes/stamps/", blank=True)
+    stamp_image = models.ImageField(_("stamp image"), upload_to=stamp_upload_to, blank=True)
     signature_image = models.ImageField(
-        _("signature image"), upload_to="programmes/signatures/", blank=True
+        _("signature image"), upload_to=signature_upload_to, blank=True
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -116,9 +118,21 @@ class Material(models.Model):
         _("document number"), max_length=64, blank=True, help_text=_("e.g. 76/NQ-CP")
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=material_upload_to, blank=True)
+    # The stored file has a name of our own; downloads are saved under the uploader's.
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     url = models.URLField(_("link"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

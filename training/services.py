@@ -1,6 +1,7 @@
 """Every change to programmes and their materials goes through these functions."""
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +13,14 @@ from django.utils.translation import gettext as _
 from directory.models import AdministrativeUnit
 from directory.selectors import scope_for
 
+from .files import check_image, check_material_file
 from .models import Material, Programme, ReformArea
 from .signals import programme_closed
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+# A session lasts at most a day; more minutes than that can never be met.
+MAX_MINUTES_PRESENT = 24 * 60
 
 
 def _require_organiser_of(actor: AbstractBaseUser, unit: AdministrativeUnit) -> None:
@@ -44,6 +51,7 @@ def create_programme(
     _require_organiser_of(actor, unit)
     numbers = set(reform_area_numbers)
     areas = list(ReformArea.objects.filter(number__in=numbers))
+    code = code.strip()
     programme = Programme(
         title=title,
         code=code,
@@ -57,19 +65,75 @@ def create_programme(
         require_survey=require_survey,
         created_by=actor,
     )
-    errors = {}
-    try:
-        programme.full_clean()
-    except ValidationError as error:
-        errors = error.message_dict
-    if not numbers or len(areas) != len(numbers):
-        errors.setdefault("reform_areas", []).append(
-            _("Choose one or more of the six reform areas (1 to 6).")
-        )
+    errors = _programme_errors(programme, numbers, areas)
+    if Programme.objects.filter(code__iexact=code).exists():
+        errors.setdefault("code", []).append(_("Another programme already has this code."))
     if errors:
         raise ValidationError(errors)
     programme.save()
     programme.reform_areas.set(areas)
+    return programme
+
+
+def _programme_errors(
+    programme: Programme, numbers: set[int], areas: list[ReformArea]
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        programme.full_clean(exclude=["reform_areas"])
+    except ValidationError as error:
+        errors = error.message_dict
+    if not FIRST_YEAR <= programme.year <= LAST_YEAR:
+        errors.setdefault("year", []).append(
+            _("Give a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    if not numbers or len(areas) != len(numbers):
+        errors.setdefault("reform_areas", []).append(
+            _("Choose one or more of the six reform areas (1 to 6).")
+        )
+    return errors
+
+
+@transaction.atomic
+def update_programme(
+    *,
+    actor: AbstractBaseUser,
+    programme: Programme,
+    title: str,
+    year: int,
+    issuing_body: str,
+    reform_area_numbers: Iterable[int],
+    description: str = "",
+    status: str | None = None,
+    expected_updated_at: datetime | None = None,
+) -> Programme:
+    """Change what a programme is called and covers. Its code never changes: certificate
+    serials already printed carry it. Closing goes through `close_programme`, so its
+    certificates are collated."""
+    _require_organiser_of(actor, programme.unit)
+    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("This programme was changed by someone else since you opened it; reload the page.")
+        )
+    if status is not None and status not in Programme.Status.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    numbers = set(reform_area_numbers)
+    areas = list(ReformArea.objects.filter(number__in=numbers))
+    programme.title = title
+    programme.year = year
+    programme.issuing_body = issuing_body
+    programme.description = description
+    errors = _programme_errors(programme, numbers, areas)
+    if errors:
+        raise ValidationError(errors)
+    programme.save(update_fields=["title", "year", "issuing_body", "description", "updated_at"])
+    programme.reform_areas.set(areas)
+    if status == Programme.Status.CLOSED and current.status != status:
+        close_programme(actor=actor, programme=programme)
+    elif status == Programme.Status.ACTIVE and current.status != status:
+        programme.status = status
+        programme.save(update_fields=["status", "updated_at"])
     return programme
 
 
@@ -83,12 +147,16 @@ def add_material(
     url: str = "",
     file: UploadedFile | None = None,
     document_number: str = "",
-    issued_on: object = None,
+    issued_on: date | None = None,
 ) -> Material:
-    """Attach a legal document or material to a programme: an uploaded file or a link."""
+    """Attach a legal document or material to a programme: an uploaded file or a link. A
+    file too large, of a type not accepted or whose content belies its name is refused
+    before anything is stored."""
     _require_organiser_of(actor, programme.unit)
     if not url and file is None:
-        raise ValidationError({"url": _("Give a link or upload a file.")})
+        raise ValidationError({"file": _("Upload a file or give a link.")})
+    if url and file is not None:
+        raise ValidationError({"url": _("Give either a file or a link, not both.")})
     material = Material(
         programme=programme,
         title=title,
@@ -97,12 +165,30 @@ def add_material(
         document_number=document_number,
         issued_on=issued_on,
         position=programme.materials.count(),
+        created_by=actor,
     )
     if file is not None:
+        try:
+            material.content_type = check_material_file(file)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
         material.file = file
+        material.file_name = (file.name or "").rsplit("/", 1)[-1][-255:]
+        material.size = file.size
     material.full_clean()
     material.save()
     return material
+
+
+@transaction.atomic
+def delete_material(*, actor: AbstractBaseUser, material: Material) -> None:
+    """Remove a material; its stored file goes once the removal is committed."""
+    _require_organiser_of(actor, material.programme.unit)
+    stored = material.file.name if material.file else ""
+    storage = material.file.storage
+    material.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
@@ -119,6 +205,13 @@ def set_completion_rule(
     _require_organiser_of(actor, programme.unit)
     if required_sessions is not None and required_sessions < 1:
         raise ValidationError({"required_sessions": _("Require at least one session.")})
+    if not 0 <= min_minutes_present <= MAX_MINUTES_PRESENT:
+        raise ValidationError(
+            {
+                "min_minutes_present": _("Give from 0 to %(max)s minutes.")
+                % {"max": MAX_MINUTES_PRESENT}
+            }
+        )
     programme.required_sessions = required_sessions
     programme.min_minutes_present = min_minutes_present
     programme.require_on_time = require_on_time
@@ -145,6 +238,7 @@ CERTIFICATE_DESIGN_FIELDS = (
     "stamp_image",
     "signature_image",
 )
+IMAGE_FIELDS = ("stamp_image", "signature_image")
 
 
 @transaction.atomic
@@ -156,10 +250,23 @@ def set_certificate_design(
     unknown = set(values) - set(CERTIFICATE_DESIGN_FIELDS)
     if unknown:
         raise TypeError(f"not certificate design fields: {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    for name in IMAGE_FIELDS:
+        value = values.get(name)
+        if isinstance(value, UploadedFile):
+            try:
+                check_image(value)
+            except ValidationError as error:
+                errors[name] = error.messages
+        elif value is False:
+            # A form's "clear" box: the certificate is printed without this image.
+            values[name] = ""
+    if errors:
+        raise ValidationError(errors)
     for name, value in values.items():
         if value is not None:
             setattr(programme, name, value)
-    programme.full_clean()
+    programme.full_clean(exclude=["reform_areas"])
     programme.save()
     return programme
 

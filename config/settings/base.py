@@ -200,9 +200,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 # A programme's materials (legal documents, plans, slides) and its certificate's stamp and
-# signature images: larger uploads are refused while they arrive, before anything is stored.
+# signature images: larger uploads are refused before anything is stored.
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=25 * 1024 * 1024)
 MATERIAL_IMAGE_MAX_BYTES = env.int("MATERIAL_IMAGE_MAX_BYTES", default=2 * 1024 * 1024)
+# No page accepts a larger file: past this, an upload is dropped as it arrives (the first
+# handler), so nothing that size is held in memory or written to a temporary file.
+UPLOAD_MAX_BYTES = env.int(
+    "UPLOAD_MAX_BYTES", default=max(MATERIAL_MAX_BYTES, IMPORT_MAX_FILE_BYTES)
+)
+FILE_UPLOAD_HANDLERS = [
+    "training.files.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
