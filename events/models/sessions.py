@@ -148,8 +148,21 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class TakingPart(models.Manager):
+    """The points still taking part: a point taken away keeps its row (and its roster's
+    history) with `removed_at` set, and every count of a session's points leaves it out."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at=None)
+
+
 class SessionPoint(models.Model):
-    """A bridge point taking part in a session, with its chair for that session."""
+    """A bridge point taking part in a session, with its chair for that session.
+
+    Taken away from the session, a point whose roster had people stays as a row with
+    `removed_at`, so its roster entries, attendance and notices keep pointing at it; the
+    default manager hides it, `every` still finds it.
+    """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participations")
     point = models.ForeignKey(BridgePoint, on_delete=models.PROTECT, related_name="participations")
@@ -161,6 +174,18 @@ class SessionPoint(models.Model):
         blank=True,
         related_name="+",
     )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = TakingPart()
+    every = models.Manager()  # noqa: DJ012 (ruff reads TakingPart() as a field)
 
     class Meta:
         verbose_name = _("participating point")
@@ -184,6 +209,9 @@ class SessionChange(models.Model):
         RESCHEDULED = "rescheduled", _("Rescheduled")
         POINTS_CHANGED = "points_changed", _("Bridge points changed")
         DETAILS_CHANGED = "details_changed", _("Details changed")
+        # Title, link, host or agenda changed: attendees already told get an update.
+        EDITED = "edited", _("Edited")
+        SETTINGS_CHANGED = "settings_changed", _("Settings changed")
         CANCELLED = "cancelled", _("Cancelled")
         CLOSED = "closed", _("Closed")
 

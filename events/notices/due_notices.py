@@ -99,7 +99,12 @@ def _void(notices: QuerySet[Notice], problem: str) -> int:
 
 def _plan_changes(now: datetime, report: PlanReport) -> None:
     pending = SessionChange.objects.filter(
-        noticed_at=None, kind__in=[SessionChange.Kind.RESCHEDULED, SessionChange.Kind.CANCELLED]
+        noticed_at=None,
+        kind__in=[
+            SessionChange.Kind.RESCHEDULED,
+            SessionChange.Kind.EDITED,
+            SessionChange.Kind.CANCELLED,
+        ],
     ).order_by("created_at", "pk")
     for change_id in list(pending.values_list("pk", flat=True)[:200]):
         with transaction.atomic():

@@ -13,6 +13,7 @@ from ..notices.planning import (
 )
 from ..notices.sending import SendReport, send_due_notices, senders_needed
 from ..selectors import can_keep_roster, effective_plan
+from .editing import SessionChanged, SessionEdit, edit_session, session_version, set_point_chair
 from .feeds import open_feed, revoke_feed
 from .points import (
     PointSelection,
@@ -38,7 +39,7 @@ from .rosters import (
     revoke_ticket,
 )
 from .series import MAX_DURATION as MAX_SERIES_DURATION
-from .series import expand_rule, schedule_series
+from .series import edit_occurrences, expand_rule, schedule_series
 from .sessions import (
     AgendaEntry,
     Scheduled,
@@ -62,6 +63,8 @@ __all__ = [
     "RosterResult",
     "Scheduled",
     "SendReport",
+    "SessionChanged",
+    "SessionEdit",
     "UnitRule",
     "add_reminder_rule",
     "add_substitute",
@@ -75,6 +78,8 @@ __all__ = [
     "close_session",
     "correct_contact",
     "default_plan",
+    "edit_occurrences",
+    "edit_session",
     "effective_plan",
     "expand_rule",
     "insert_participations",
@@ -98,5 +103,7 @@ __all__ = [
     "select_points",
     "send_due_notices",
     "senders_needed",
+    "session_version",
+    "set_point_chair",
     "switch_reminder_rule",
 ]

@@ -1,19 +1,47 @@
-"""Bridge points: coordinators, and choosing many points at once from the tree."""
+"""Bridge points: coordinators, choosing many points at once from the tree, and taking
+points away from a session without losing what happened at them."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory.models import AdministrativeUnit, RoleAssignment
 from directory.selectors import Scope, valid_on_q
 from directory.services import grant_role
 
-from ..models import BridgePoint, SessionPoint
+from ..models import BridgePoint, Notice, RosterChange, RosterEntry, SessionPoint
+from ..notices.kinds import RegisteredKind
+from ..notices.planning import queue_entry_notices
+
+POINT_REMOVED = "point_removed"
+
+
+def _my_sessions_link(entry: RosterEntry) -> str:
+    return settings.SITE_URL + reverse("events:my_sessions")
+
+
+# Registered by the app's ready(): the delegates of a point taken away from a session.
+POINT_REMOVED_KIND = RegisteredKind(
+    value=POINT_REMOVED,
+    label=gettext_lazy("Bridge point removed"),
+    subject=gettext_lazy("Your bridge point no longer takes part: %(title)s"),
+    lead=gettext_lazy(
+        "Your bridge point no longer takes part in “%(title)s”, so you are no longer "
+        "expected there. If you are to attend at another point, you will receive a new "
+        "invitation."
+    ),
+    link_label=gettext_lazy("My sessions"),
+    link_for=_my_sessions_link,
+)
 
 
 @transaction.atomic
@@ -99,7 +127,8 @@ def select_points(
 def insert_participations(*, session_id: int, points: QuerySet[BridgePoint]) -> int:
     """Add points to a session in one INSERT ... SELECT, whatever their number.
 
-    Each point brings its default chair. A point already taking part is left as it is.
+    Each point brings its default chair. A point already taking part is left as it is; one
+    taken away earlier takes part again (its old roster stays taken off).
     """
     chosen = points.annotate(chosen_point=F("pk"), chosen_chair=F("default_chair_id"))
     select_sql, params = chosen.values_list("chosen_point", "chosen_chair").query.sql_with_params()
@@ -110,8 +139,53 @@ def insert_participations(*, session_id: int, points: QuerySet[BridgePoint]) -> 
         f"SELECT %s, chosen.{quote('chosen_point')}, chosen.{quote('chosen_chair')} "
         # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
         f"FROM ({select_sql}) chosen WHERE 1 = 1 "
-        f"ON CONFLICT ({quote('session_id')}, {quote('point_id')}) DO NOTHING"
+        f"ON CONFLICT ({quote('session_id')}, {quote('point_id')}) DO UPDATE SET "
+        f"{quote('removed_at')} = NULL, {quote('removed_by_id')} = NULL "
+        f"WHERE {table}.{quote('removed_at')} IS NOT NULL"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (session_id, *params))
         return cursor.rowcount
+
+
+def take_away_points(*, actor: AbstractBaseUser, leaving: QuerySet[SessionPoint]) -> list[str]:
+    """Take points away from a session; the names of those taken, at most 50.
+
+    A point whose roster never had anyone goes entirely. A point with people keeps its row
+    (marked removed), its roster entries (taken off, each with a RosterChange) and any
+    attendance; its delegates are told in the caller's transaction. Counts of the session's
+    points and people leave it out from then on. A fixed number of queries.
+    """
+    now = timezone.now()
+    names = list(leaving.order_by("point__name").values_list("point__name", flat=True)[:50])
+    with_people = Exists(RosterEntry.objects.filter(participation=OuterRef("pk")))
+    try:
+        # PROTECT from rows of other apps (a scan at the point) keeps a point from going.
+        with transaction.atomic():
+            leaving.exclude(with_people).delete()
+    except ProtectedError:
+        pass
+    if not leaving.exists():
+        return names
+    kept = leaving.values("pk")
+    entries = RosterEntry.objects.filter(participation__in=kept, removed_at=None)
+    entry_ids = list(entries.values_list("pk", flat=True))
+    queue_entry_notices(entry_ids=entry_ids, kind=POINT_REMOVED, planned_for=now)
+    # The entries are taken off next, and the sender skips notices of entries taken off:
+    # this notice is about the removal itself, so it goes to the person, not the entry.
+    Notice.objects.filter(kind=POINT_REMOVED, planned_for=now, participation__in=kept).update(
+        entry=None
+    )
+    reason = _("The bridge point no longer takes part in the session.")
+    RosterChange.objects.bulk_create(
+        (
+            RosterChange(
+                entry_id=entry_id, kind=RosterChange.Kind.REMOVED, actor=actor, reason=reason
+            )
+            for entry_id in entry_ids
+        ),
+        batch_size=1000,
+    )
+    entries.update(removed_at=now, removed_by=actor, removal_reason=reason)
+    leaving.update(removed_at=now, removed_by=actor)
+    return names

@@ -14,6 +14,7 @@ from directory.selectors import scope_for
 from training.models import Programme
 
 from ..models import BridgePoint, Session, SessionChange, SessionSeries
+from .editing import SessionEdit, edit_session, session_version
 from .points import PointSelection, insert_participations, select_points
 from .sessions import check_times, require_host_in_scope
 
@@ -153,3 +154,74 @@ def _create_occurrences(
         )
         for occurrence in occurrences
     )
+
+
+THIS = "this"
+FOLLOWING = "following"
+
+
+@transaction.atomic
+def edit_occurrences(
+    *,
+    actor: AbstractBaseUser,
+    session: Session,
+    version: str,
+    which: str,
+    title: str | None = None,
+    meeting_url: str | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    record_past: bool = False,
+) -> list[Session]:
+    """Change one occurrence of a series, or it and every later scheduled one, all or none.
+
+    A later occurrence moves by as much as this one does, so "every first Monday at 07:30"
+    becomes "every first Monday at 08:00" without touching the days. Each occurrence
+    changed is recorded and raises its own SEQUENCE, as a single edit would.
+    """
+    if session.series_id is None:
+        raise ValidationError(_("This session is not part of a recurring series."))
+    if which not in (THIS, FOLLOWING):
+        raise ValidationError({"which": _("Choose this occurrence, or this and the following.")})
+    old_start, old_end = session.starts_at, session.ends_at
+    shift_start = (starts_at or old_start) - old_start
+    shift_end = (ends_at or old_end) - old_end
+    edited = [
+        edit_session(
+            actor=actor,
+            session=session,
+            version=version,
+            edit=SessionEdit(
+                title=title, meeting_url=meeting_url, starts_at=starts_at, ends_at=ends_at
+            ),
+            record_past=record_past,
+        ).session
+    ]
+    if which == THIS:
+        return edited
+    later = (
+        Session.objects.select_for_update()
+        .filter(
+            series_id=session.series_id, status=Session.Status.SCHEDULED, starts_at__gt=old_start
+        )
+        .exclude(pk=session.pk)
+        .select_related("host_point__unit")
+        .order_by("starts_at")
+    )
+    for occurrence in later:
+        moved = bool(shift_start or shift_end)
+        edited.append(
+            edit_session(
+                actor=actor,
+                session=occurrence,
+                version=session_version(occurrence),
+                edit=SessionEdit(
+                    title=title,
+                    meeting_url=meeting_url,
+                    starts_at=occurrence.starts_at + shift_start if moved else None,
+                    ends_at=occurrence.ends_at + shift_end if moved else None,
+                ),
+                record_past=record_past,
+            ).session
+        )
+    return edited

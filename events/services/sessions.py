@@ -18,7 +18,7 @@ from ..models import AgendaItem, BridgePoint, InvitedAgency, Session, SessionCha
 from ..notices.planning import send_soon
 from ..selectors import Conflict, find_conflicts
 from ..signals import session_closed
-from .points import PointSelection, insert_participations, select_points
+from .points import PointSelection, insert_participations, select_points, take_away_points
 from .rosters import invite_agency_here
 
 
@@ -71,7 +71,7 @@ def require_host_in_scope(
         raise ValidationError({"programme": _("This programme is outside your scope.")})
 
 
-def _record(
+def record_change(
     session: Session, kind: str, actor: AbstractBaseUser | None, **details: object
 ) -> SessionChange:
     return SessionChange.objects.create(session=session, kind=kind, actor=actor, details=details)
@@ -129,7 +129,7 @@ def schedule_session(
     added = insert_participations(session_id=session.pk, points=points)
     if added == 0:
         raise ValidationError({"points": _("The choice names no active bridge point.")})
-    _record(session, SessionChange.Kind.SCHEDULED, actor, points=added)
+    record_change(session, SessionChange.Kind.SCHEDULED, actor, points=added)
     return Scheduled(session=session, conflicts=find_conflicts(session=session))
 
 
@@ -140,6 +140,10 @@ def _bump(session: Session, *fields: str) -> None:
 
 def require_editable(*, actor: AbstractBaseUser, session: Session) -> None:
     require_host_in_scope(actor=actor, host_point=session.host_point)
+    if session.status == Session.Status.CLOSED:
+        raise ValidationError(_("This session is closed: it can no longer be changed."))
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("This session was cancelled: it can no longer be changed."))
     if session.status != Session.Status.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be changed."))
 
@@ -167,7 +171,7 @@ def reschedule_session(
     for item in (items := list(session.agenda_items.all())):
         item.starts_at += shift
     AgendaItem.objects.bulk_update(items, ["starts_at"])
-    _record(
+    record_change(
         session,
         SessionChange.Kind.RESCHEDULED,
         actor,
@@ -199,13 +203,12 @@ def change_session_points(
         outside = leaving.exclude(scope.units_q("point__unit__"))
         if not scope.national and outside.exists():
             raise ValidationError({"points": _("Some of these points are outside your scope.")})
-        removed_names = list(leaving.values_list("point__name", flat=True)[:50])
-        leaving.delete()
+        removed_names = take_away_points(actor=actor, leaving=leaving)
         if not SessionPoint.objects.filter(session=session).exists():
             raise ValidationError({"points": _("A session needs at least one bridge point.")})
     if added or removed_names:
         _bump(session)
-        _record(
+        record_change(
             session,
             SessionChange.Kind.POINTS_CHANGED,
             actor,
@@ -224,7 +227,7 @@ def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) ->
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
     session.status = Session.Status.CANCELLED
     _bump(session, "status")
-    _record(session, SessionChange.Kind.CANCELLED, actor, reason=reason.strip())
+    record_change(session, SessionChange.Kind.CANCELLED, actor, reason=reason.strip())
     send_soon()
     return session
 
@@ -238,7 +241,7 @@ def close_session(*, actor: AbstractBaseUser, session: Session) -> Session:
     session.status = Session.Status.CLOSED
     session.closed_at, session.closed_by = timezone.now(), actor
     session.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
-    _record(session, SessionChange.Kind.CLOSED, actor)
+    record_change(session, SessionChange.Kind.CLOSED, actor)
     session_closed.send(sender=Session, session=session, actor=actor)
     return session
 
