@@ -1,0 +1,1 @@
+"""Every change to the bridge-point network goes through these functions."""
