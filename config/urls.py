@@ -5,6 +5,7 @@ from django.urls import include, path
 from certificates import views as certificate_views
 from directory import views as directory_views
 from events import views as events_views
+from home import views as home_views
 
 from .api import api
 
@@ -12,7 +13,7 @@ admin.site.site_header = "DiemCau"
 admin.site.site_title = "DiemCau"
 
 urlpatterns = [
-    path("", directory_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("directory/", include("directory.urls")),
     path("programmes/", include("training.urls")),
     path("", include("events.urls")),
