@@ -16,6 +16,7 @@ BENCHMARKS = [
     "certificates",
     "reports",
     "dashboard",
+    "pages",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

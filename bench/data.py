@@ -43,8 +43,9 @@ def add_people(session_id: int, points: int, size: int = ROSTER_SIZE) -> None:
     person g works for agency g % points."""
     execute(
         f"""
-        INSERT INTO {table(Agency)} (name, code, kind, unit_id, email, created_at, updated_at)
-        SELECT 'Cơ quan dự họp tại ' || bp.name, 'bench', 'specialised', bp.unit_id, '',
+        INSERT INTO {table(Agency)} (name, code, kind, unit_id, email, needs_review,
+                                     created_at, updated_at)
+        SELECT 'Cơ quan dự họp tại ' || bp.name, 'bench', 'specialised', bp.unit_id, '', false,
                now(), now()
         FROM {table(SessionPoint)} sp JOIN {table(BridgePoint)} bp ON bp.id = sp.point_id
         WHERE sp.session_id = %s ORDER BY sp.id
