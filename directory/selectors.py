@@ -5,11 +5,12 @@ from datetime import date
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from .models import AdministrativeUnit, Agency, Person, RoleAssignment
+from .models import AdministrativeUnit, Agency, Person, RoleAssignment, RoleChange
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -202,3 +203,51 @@ def root_units_for(user: AnyUser, *, on: date | None) -> QuerySet[Administrative
 
 def agencies_in_unit(user: AnyUser, unit: AdministrativeUnit) -> QuerySet[Agency]:
     return agencies_for(user).filter(unit=unit).annotate(people_count=Count("people"))
+
+
+def role_assignments_for(user: AnyUser) -> QuerySet[RoleAssignment]:
+    """Roles held in the user's scope (national ones only for a national organiser), with
+    what a list of them shows."""
+    scope = scope_for(user)
+    if not scope.is_organiser:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(scope.units_q("unit__"))
+        .select_related("user", "user__person", "unit", "granted_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_role_assignment_for(user: AnyUser, assignment_id: int) -> RoleAssignment:
+    assignment = role_assignments_for(user).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def role_changes_for(user: AnyUser) -> QuerySet[RoleChange]:
+    """Grants and revocations at units in the user's scope, newest first."""
+    scope = scope_for(user)
+    if not scope.is_organiser:
+        return RoleChange.objects.none()
+    return RoleChange.objects.filter(scope.units_q("unit__")).select_related(
+        "actor", "user", "unit"
+    )
+
+
+def staff_users_for(user: AnyUser) -> QuerySet:
+    """Accounts an organiser may give a role to: those whose person or a role lies in scope."""
+    scope = scope_for(user)
+    User = get_user_model()
+    if not scope.is_organiser:
+        return User.objects.none()
+    if scope.national:
+        return User.objects.filter(is_active=True)
+    reached = Q(person__in=Person.objects.filter(scope.units_q("agency__unit__"))) | Q(
+        role_assignments__in=RoleAssignment.objects.filter(scope.units_q("unit__"))
+    )
+    return User.objects.filter(reached, is_active=True).distinct()
+
+
+def agencies_to_review(user: AnyUser) -> QuerySet[Agency]:
+    return agencies_for(user).filter(needs_review=True)
