@@ -27,6 +27,7 @@ stops the run, so it can be run again as the pages land.
 import re
 import statistics
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -424,6 +425,8 @@ def run() -> list[Figure]:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise looks for collected files once, at the first request: none here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     with override_settings(STORAGES=plain_static):
         clients = {who: signed_in(data[who]) for who in ("organiser", "coordinator")}
         return measure_pages(data, pages, clients)
