@@ -17,6 +17,7 @@ from attendance.api.dashboard import router as dashboard_router
 from common.api import BadInput, ErrorOut, GuardedParser, error_body, field_errors
 from directory.api import router as directory_router
 from events.api import router as events_router
+from network.api import router as network_router
 from reports.api import router as report_router
 from surveys.api import router as survey_router
 from training.api import router as training_router
@@ -86,6 +87,7 @@ api = DiemCauAPI(
 api.add_router("/directory/", directory_router)
 api.add_router("/training/", training_router)
 api.add_router("/events/", events_router)
+api.add_router("/network/", network_router)
 api.add_router("/attendance/", attendance_router)
 api.add_router("/surveys/", survey_router)
 api.add_router("/reports/", report_router)

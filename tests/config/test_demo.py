@@ -27,6 +27,8 @@ def test_demo_loads_the_seeds_with_a_login_per_role_and_loads_again_unchanged(cl
     # then nothing doubled, and every role signs in with the demo password
     assert [model.objects.count() for model in (AdministrativeUnit, Person, BridgePoint)] == counts
     assert BridgePoint.objects.filter(unit__parent__name="Tỉnh Vĩnh Phúc").count() == 9
+    # and today's national network: a point at each of the 34 provinces and 3,321 communes
+    assert BridgePoint.objects.filter(unit__valid_until__isnull=True).count() == 34 + 3321
     assert RoleAssignment.objects.filter(user__username="songlo", role="coordinator").exists()
     for username in ("admin", "bonoivu", "vinhphuc", "songlo"):
         signed_in = client.post(reverse("login"), {"username": username, "password": "diemcau2021"})

@@ -6,6 +6,7 @@ from attendance.demo import load_demo_national_checkins
 from certificates.demo import load_demo_certificates
 from directory.demo import DEMO_PASSWORD, load_demo_directory
 from events.demo import load_demo_points, load_demo_sessions
+from network.demo import load_demo_network
 from surveys.demo import load_demo_survey
 
 
@@ -19,7 +20,13 @@ class Command(BaseCommand):
         load_demo_certificates(directory, points)
         load_demo_survey(directory)
         load_demo_national_checkins(directory, points)
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(points)} bridge points."))
+        network = load_demo_network(directory.national_organiser)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(points)} seed bridge points, and today's network of "
+                f"{network.provinces} provincial and {network.communes} commune points."
+            )
+        )
         self.stdout.write(
             "\n".join(
                 [
