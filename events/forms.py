@@ -2,15 +2,25 @@ import re
 from datetime import datetime, time
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapMixin, LocalDateTimeInput
-from directory.models import AdministrativeUnit, Agency
+from common.pickers import MultiPicker, Picker
+from directory.models import AdministrativeUnit, Agency, Person
 
 from .models import BridgePoint, ReminderRule, Session
 from .notices.kinds import plan_kind_choices
-from .services import AgendaEntry, PersonDetails, PlanLine, PointSelection, UnitRule
+from .services import (
+    MAX_SERIES_DURATION,
+    AgendaEntry,
+    PersonDetails,
+    PlanLine,
+    PointSelection,
+    SessionEdit,
+    UnitRule,
+)
 
 LEVEL_CHOICES = [
     ("", _("Every level")),
@@ -21,14 +31,60 @@ LEVEL_CHOICES = [
 AGENDA_LINE = re.compile(r"^\s*(\d{1,2})[:h](\d{2})\s*\|\s*([^|]+?)\s*(?:\|\s*(.*?))?\s*$")
 
 
+def agenda_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "08:00 | Khai mạc | Lãnh đạo Bộ"}),
+        help_text=_("One item a line: time | title | speaker (báo cáo viên)."),
+    )
+
+
+def parse_agenda(text: str) -> list[tuple[time, str, str]]:
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = AGENDA_LINE.match(line)
+        if match is None or int(match[1]) > 23:
+            raise forms.ValidationError(
+                _("Line %(line)s: write it as 08:00 | title | speaker.") % {"line": number}
+            )
+        items.append((time(int(match[1]), int(match[2])), match[3], match[4] or ""))
+    return items
+
+
+def agenda_on(day_of: datetime, items: list[tuple[time, str, str]]) -> tuple[AgendaEntry, ...]:
+    """Clock times of an agenda placed on the session's day, in Vietnamese time."""
+    day = timezone.localtime(day_of).date()
+    zone = timezone.get_current_timezone()
+    return tuple(
+        AgendaEntry(datetime.combine(day, clock, tzinfo=zone), title, speaker)
+        for clock, title, speaker in items
+    )
+
+
+def agenda_text(items: object) -> str:
+    """A session's agenda as the lines the form reads back."""
+    lines = []
+    for item in items:
+        clock = timezone.localtime(item.starts_at).strftime("%H:%M")
+        lines.append(" | ".join(part for part in (clock, item.title, item.speaker) if part))
+    return "\n".join(lines)
+
+
 class PointChoiceMixin(forms.Form):
-    """The bulk choice of bridge points: a rule over the tree plus single points."""
+    """The bulk choice of bridge points: a rule over the tree plus single points.
+
+    Units and points are picked by typing: a national scope has thousands of each.
+    """
 
     within = forms.ModelChoiceField(
         label=_("Within"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        empty_label=_("The whole of your scope"),
+        widget=Picker("directory:pick_units", placeholder=_("The whole of your scope")),
+        help_text=_("Leave empty for the whole of your scope."),
     )
     level = forms.ChoiceField(label=_("Points at"), choices=LEVEL_CHOICES, required=False)
     use_rule = forms.BooleanField(label=_("Choose points by this rule"), required=False)
@@ -36,13 +92,13 @@ class PointChoiceMixin(forms.Form):
         label=_("Add single points"),
         queryset=BridgePoint.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=MultiPicker("events:pick_points"),
     )
     remove_points = forms.ModelMultipleChoiceField(
         label=_("Leave out"),
         queryset=BridgePoint.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=MultiPicker("events:pick_points"),
     )
 
     def set_choices(self, *, units: object, points: object) -> None:
@@ -68,16 +124,13 @@ class SessionForm(BootstrapMixin, PointChoiceMixin):
     title = forms.CharField(label=_("Title"), max_length=255)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=LocalDateTimeInput())
-    host_point = forms.ModelChoiceField(label=_("Host point"), queryset=None)
+    host_point = forms.ModelChoiceField(
+        label=_("Host point"), queryset=None, widget=Picker("events:pick_points")
+    )
     meeting_url = forms.URLField(
         label=_("Meeting link"), required=False, assume_scheme="https", max_length=500
     )
-    agenda = forms.CharField(
-        label=_("Agenda"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "08:00 | Khai mạc | Lãnh đạo Bộ"}),
-        help_text=_("One item a line: time | title | speaker."),
-    )
+    agenda = agenda_field()
     record_past = forms.BooleanField(
         label=_("Record a past session"),
         required=False,
@@ -109,25 +162,10 @@ class SessionForm(BootstrapMixin, PointChoiceMixin):
         self.style_fields()
 
     def clean_agenda(self) -> list[tuple[time, str, str]]:
-        items = []
-        for number, line in enumerate(self.cleaned_data["agenda"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            match = AGENDA_LINE.match(line)
-            if match is None or int(match[1]) > 23:
-                raise forms.ValidationError(
-                    _("Line %(line)s: write it as 08:00 | title | speaker.") % {"line": number}
-                )
-            items.append((time(int(match[1]), int(match[2])), match[3], match[4] or ""))
-        return items
+        return parse_agenda(self.cleaned_data["agenda"])
 
     def agenda_entries(self) -> tuple[AgendaEntry, ...]:
-        day = timezone.localtime(self.cleaned_data["starts_at"]).date()
-        zone = timezone.get_current_timezone()
-        return tuple(
-            AgendaEntry(datetime.combine(day, clock, tzinfo=zone), title, speaker)
-            for clock, title, speaker in self.cleaned_data["agenda"]
-        )
+        return agenda_on(self.cleaned_data["starts_at"], self.cleaned_data["agenda"])
 
 
 class RescheduleForm(forms.Form):
@@ -167,13 +205,213 @@ class PointsChangeForm(BootstrapMixin, PointChoiceMixin):
     """Add points by the same bulk choice, or take some of the session's points away."""
 
     def __init__(
-        self, *args: object, units: object, points: object, current: object, **kwargs: object
+        self,
+        *args: object,
+        units: object,
+        points: object,
+        current: object,
+        session_id: int,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices(units=units, points=points)
         self.fields["remove_points"].queryset = current
         self.fields["remove_points"].label = _("Take away")
+        self.fields["remove_points"].help_text = _(
+            "Their delegates are told; rosters and attendance stay in the history."
+        )
+        self.fields["remove_points"].widget.params = {"session": session_id, "all": 1}
         self.style_fields()
+
+
+class SessionEditForm(BootstrapMixin, forms.Form):
+    """A scheduled session's details; `version` is the session as the page showed it."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=LocalDateTimeInput())
+    host_point = forms.ModelChoiceField(
+        label=_("Host point"), queryset=None, widget=Picker("events:pick_points")
+    )
+    meeting_url = forms.URLField(
+        label=_("Meeting link"), required=False, assume_scheme="https", max_length=500
+    )
+    late_after_minutes = forms.IntegerField(
+        label=_("Late after (minutes)"),
+        min_value=0,
+        max_value=240,
+        help_text=_("Delegates who check in later than this after the start count as late."),
+    )
+    agenda = agenda_field()
+    record_past = forms.BooleanField(label=_("Record a past session"), required=False)
+
+    def __init__(self, *args: object, points: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host_point"].queryset = points
+        self.style_fields()
+
+    @classmethod
+    def initial_for(cls, session: Session, version: str) -> dict[str, object]:
+        return {
+            "version": version,
+            "title": session.title,
+            "starts_at": timezone.localtime(session.starts_at),
+            "ends_at": timezone.localtime(session.ends_at),
+            "host_point": session.host_point_id,
+            "meeting_url": session.meeting_url,
+            "late_after_minutes": session.late_after_minutes,
+            "agenda": agenda_text(session.agenda_items.all()),
+        }
+
+    def clean_agenda(self) -> list[tuple[time, str, str]]:
+        return parse_agenda(self.cleaned_data["agenda"])
+
+    def edit(self) -> SessionEdit:
+        data = self.cleaned_data
+        return SessionEdit(
+            title=data["title"],
+            meeting_url=data["meeting_url"],
+            host_point=data["host_point"],
+            late_after_minutes=data["late_after_minutes"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            agenda=agenda_on(data["starts_at"], data["agenda"]),
+        )
+
+
+class ChairForm(forms.Form):
+    chair = forms.ModelChoiceField(
+        label=_("Chair"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=Picker("directory:pick_people", placeholder=_("Nobody yet")),
+    )
+
+    def __init__(self, *args: object, people: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = people
+        self.fields["chair"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class SeriesForm(BootstrapMixin, PointChoiceMixin):
+    """A recurring session: weekly or monthly, a number of times or until a day."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "WEEKLY", _("Every week, on the same weekday")
+        MONTHLY_DATE = "MONTHLY_DATE", _("Every month, on the same date")
+        MONTHLY_WEEKDAY = (
+            "MONTHLY_WEEKDAY",
+            _("Every month, on the same weekday (e.g. the first Monday)"),
+        )
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    first_start = forms.DateTimeField(
+        label=_("First session starts at"), widget=LocalDateTimeInput()
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Each lasts (minutes)"),
+        min_value=1,
+        max_value=int(MAX_SERIES_DURATION.total_seconds() // 60),
+        initial=90,
+    )
+    frequency = forms.ChoiceField(label=_("Repeats"), choices=Frequency.choices)
+    count = forms.IntegerField(
+        label=_("Number of sessions"), min_value=1, max_value=120, required=False
+    )
+    until = forms.DateField(
+        label=_("Or until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Give a number of sessions or a last day."),
+    )
+    host_point = forms.ModelChoiceField(
+        label=_("Host point"), queryset=None, widget=Picker("events:pick_points")
+    )
+    meeting_url = forms.URLField(
+        label=_("Meeting link"), required=False, assume_scheme="https", max_length=500
+    )
+    record_past = forms.BooleanField(label=_("Record a past session"), required=False)
+    field_order = [
+        "programme",
+        "title",
+        "first_start",
+        "duration_minutes",
+        "frequency",
+        "count",
+        "until",
+        "host_point",
+        "meeting_url",
+        "use_rule",
+        "within",
+        "level",
+        "add_points",
+        "remove_points",
+        "record_past",
+    ]
+
+    def __init__(
+        self, *args: object, programmes: object, units: object, points: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["host_point"].queryset = points
+        self.set_choices(units=units, points=points)
+        self.style_fields()
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if not data.get("count") and not data.get("until"):
+            self.add_error("count", _("Give a number of sessions or a last day."))
+        elif data.get("count") and data.get("until"):
+            self.add_error("until", _("Give a number of sessions or a last day, not both."))
+        return data
+
+    def rule(self) -> str:
+        """The RRULE the choices make, from the first session's weekday and date."""
+        data = self.cleaned_data
+        first = timezone.localtime(data["first_start"])
+        weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
+        frequency = data["frequency"]
+        if frequency == self.Frequency.WEEKLY:
+            parts = ["FREQ=WEEKLY", f"BYDAY={weekday}"]
+        elif frequency == self.Frequency.MONTHLY_DATE:
+            parts = ["FREQ=MONTHLY", f"BYMONTHDAY={first.day}"]
+        else:
+            parts = ["FREQ=MONTHLY", f"BYDAY={(first.day - 1) // 7 + 1}{weekday}"]
+        if data.get("count"):
+            parts.append(f"COUNT={data['count']}")
+        else:
+            parts.append(f"UNTIL={data['until']:%Y%m%d}T235959")
+        return ";".join(parts)
+
+
+class OccurrenceEditForm(BootstrapMixin, forms.Form):
+    """One occurrence of a series, or it and the following ones."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+    which = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            ("this", _("This occurrence only")),
+            ("following", _("This occurrence and the following ones")),
+        ],
+        initial="this",
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=255)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=LocalDateTimeInput())
+    meeting_url = forms.URLField(
+        label=_("Meeting link"), required=False, assume_scheme="https", max_length=500
+    )
+    record_past = forms.BooleanField(label=_("Record a past session"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+        self.fields["which"].widget.attrs["class"] = "form-check-input"
 
 
 class PersonDetailsForm(BootstrapMixin, forms.Form):

@@ -17,6 +17,7 @@ from .notices import (
     unreached_people,
 )
 from .points import (
+    ProvinceCount,
     ProvinceGroup,
     attendance_points,
     attendee_location,
@@ -25,6 +26,8 @@ from .points import (
     get_point_for,
     points_by_province,
     points_for,
+    province_counts,
+    session_points_in,
     upcoming_by_point,
 )
 from .reminder_plans import PlannedLine, effective_plan, plan_source, reminder_plan
@@ -46,6 +49,7 @@ __all__ = [
     "NoticeProgress",
     "PlannedLine",
     "PointProblems",
+    "ProvinceCount",
     "ProvinceGroup",
     "Unreached",
     "attendance_points",
@@ -67,8 +71,10 @@ __all__ = [
     "plan_source",
     "points_by_province",
     "points_for",
+    "province_counts",
     "province_units_for",
     "reminder_plan",
+    "session_points_in",
     "sessions_for",
     "sessions_with_counts",
     "unreached_people",

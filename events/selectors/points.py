@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from common.search import fold
 from directory.models import AdministrativeUnit
 from directory.selectors import AnyUser, scope_for, units_for
 
@@ -106,3 +107,41 @@ def upcoming_by_point(points: list[BridgePoint], *, limit: int = 5) -> dict[int,
         if len(upcoming[row.point_id]) < limit:
             upcoming[row.point_id].append(row.session)
     return upcoming
+
+
+@dataclass(frozen=True)
+class ProvinceCount:
+    unit_id: int
+    name: str
+    count: int
+
+    @property
+    def province(self) -> str:
+        return self.name
+
+
+def province_counts(session: Session) -> list[ProvinceCount]:
+    """How many of a session's points lie in each province, in two queries.
+
+    Reads one short column per point (3,356 paths for the national session), never the
+    points themselves; a point above every province (the Ministry's) counts under its unit.
+    """
+    paths = SessionPoint.objects.filter(session=session).values_list(
+        "point__unit_id", "point__unit__path"
+    )
+    counts: dict[int, int] = {}
+    for unit_id, path in paths:
+        key = AdministrativeUnit.province_id_in(path) or unit_id
+        counts[key] = counts.get(key, 0) + 1
+    names = dict(AdministrativeUnit.objects.filter(pk__in=counts).values_list("pk", "name"))
+    rows = [ProvinceCount(pk, names.get(pk, ""), count) for pk, count in counts.items()]
+    return sorted(rows, key=lambda row: (fold(row.name), row.unit_id))
+
+
+def session_points_in(session: Session, unit: AdministrativeUnit) -> QuerySet[SessionPoint]:
+    """A session's points inside a unit (or at it), with what a list row shows."""
+    return (
+        SessionPoint.objects.filter(session=session, point__unit__path__startswith=unit.path)
+        .select_related("point__unit", "chair")
+        .order_by("point__unit__path", "point__name", "pk")
+    )

@@ -107,7 +107,11 @@ def get_session_for(user: AnyUser, session_id: int) -> Session:
 
 
 def sessions_with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return sessions.annotate(point_count=Count("participations", distinct=True))
+    return sessions.annotate(
+        point_count=Count(
+            "participations", filter=Q(participations__removed_at=None), distinct=True
+        )
+    )
 
 
 def province_units_for(user: AnyUser) -> QuerySet[AdministrativeUnit]:
