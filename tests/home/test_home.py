@@ -38,7 +38,7 @@ def test_a_provincial_organiser_sees_only_their_provinces_items(client, phu_tho,
     html = response.content.decode()
     assert "Vĩnh Long" not in html
     assert 'data-count="excuses">5<' in html
-    assert "/network/points/?coordinator=none" in html
+    assert reverse("network:point_list") + "?status=active&amp;coordinator=without" in html
     assert reverse("events:session_notices", args=[phu_tho.upcoming[0].pk]) in html
 
 
