@@ -35,6 +35,9 @@ class ProgrammeFieldsMixin(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def style_area_boxes(self) -> None:
+        self.fields["reform_areas"].widget.attrs["class"] = "form-check-input"
+
     def area_numbers(self) -> list[int]:
         return [area.number for area in self.cleaned_data["reform_areas"]]
 
@@ -55,6 +58,7 @@ class ProgrammeCreateForm(BootstrapMixin, ProgrammeFieldsMixin):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.style_fields()
+        self.style_area_boxes()
 
 
 class ProgrammeEditForm(BootstrapMixin, ProgrammeFieldsMixin):
@@ -70,6 +74,7 @@ class ProgrammeEditForm(BootstrapMixin, ProgrammeFieldsMixin):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.style_fields()
+        self.style_area_boxes()
 
     @classmethod
     def initial_for(cls, programme: Programme) -> dict[str, object]:
@@ -106,7 +111,7 @@ class MaterialForm(BootstrapMixin, forms.Form):
         label=_("Document number"), max_length=64, required=False, help_text=_("e.g. 76/NQ-CP")
     )
     issued_on = forms.DateField(
-        label=_("Issued on"),
+        label=_("Date of issue"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
