@@ -17,6 +17,7 @@ BENCHMARKS = [
     "reports",
     "dashboard",
     "pages",
+    "network",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

@@ -54,7 +54,7 @@ class PointFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("All")),
-            ("active", _("Active")),
+            ("active", _("In use")),
             ("inactive", _("Deactivated")),
             ("former", _("Of a former unit")),
         ],
