@@ -11,3 +11,11 @@ class EventsConfig(AppConfig):
         from .services.points import POINT_REMOVED_KIND
 
         register(POINT_REMOVED_KIND)
+
+        # The session page lists its programme's materials; training serves their files and
+        # asks this app who, besides staff in scope, may read them.
+        from training.access import provide_material_reader
+
+        from .selectors.sessions import reads_programme_materials
+
+        provide_material_reader(reads_programme_materials)

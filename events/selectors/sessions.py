@@ -99,6 +99,12 @@ def sessions_for(user: AnyUser) -> QuerySet[Session]:
     return sessions.filter(visible)
 
 
+def reads_programme_materials(user: AnyUser, programme: Programme) -> bool:
+    """Whoever sees a session of the programme sees its materials listed on the session page,
+    so may download them (handed to training.access when this app loads)."""
+    return sessions_for(user).filter(programme=programme).exists()
+
+
 def get_session_for(user: AnyUser, session_id: int) -> Session:
     session = sessions_for(user).filter(pk=session_id).first()
     if session is None:

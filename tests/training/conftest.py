@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests import factories
+from tests.events.conftest import upcoming  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -382,6 +382,27 @@ def test_staff_in_scope_download_and_others_get_404(
     assert client.get(url).status_code == 404
 
 
+def test_people_who_see_a_session_download_its_programmes_files(client, upcoming):
+    # given a file of the programme of a session at Sông Lô and Tam Đảo
+    material = file_material(upcoming.session.programme)
+    url = reverse("training:material_file", args=[material.pk])
+    manh = factories.UserFactory()
+    upcoming.manh.user = manh
+    upcoming.manh.save()
+    stranger = factories.UserFactory()
+    factories.PersonFactory(user=stranger)
+    # then a delegate on a roster and a point's coordinator download it, with no staff role
+    # over the programme's province; someone on no roster of it gets 404
+    for user, status in ((manh, 200), (upcoming.coordinator, 200), (stranger, 404)):
+        signed_in(client, user)
+        assert client.get(url).status_code == status
+    # and the session page links to the download, not to the stored file
+    signed_in(client, manh)
+    page = client.get(reverse("events:session_detail", args=[upcoming.session.pk]))
+    assert url in page.content.decode()
+    assert material.file.name not in page.content.decode()
+
+
 def test_another_app_can_vouch_for_readers(client, vinh_phuc_programme):
     from training import access
 
