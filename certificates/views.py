@@ -149,13 +149,19 @@ def programme_design(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for(request.user, pk)
     form = CertificateDesignForm(request.POST, request.FILES, instance=programme, prefix="design")
     if form.is_valid():
-        training_services.set_certificate_design(
-            actor=request.user,
-            programme=programme,
-            **{name: form.cleaned_data[name] for name in form.changed_data},
-        )
-        messages.success(request, _("Certificate design saved; it applies to new certificates."))
-        return redirect(_here(programme))
+        try:
+            training_services.set_certificate_design(
+                actor=request.user,
+                programme=programme,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Certificate design saved; it applies to new certificates.")
+            )
+            return redirect(_here(programme))
     programme.refresh_from_db()
     return _programme_page(request, programme, design_form=form)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms import add_service_errors
 from common.params import page_of
@@ -142,10 +142,13 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organiser_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
     programme = selectors.get_programme_for(request.user, pk)
     material = selectors.get_material_for(request.user, programme, material_pk)
+    if request.method == "GET":
+        context = {"programme": programme, "material": material}
+        return render(request, "training/material_delete.html", context)
     services.delete_material(actor=request.user, material=material)
     messages.success(request, _("Material “%(title)s” deleted.") % {"title": material.title})
     return redirect("training:programme_detail", programme.pk)

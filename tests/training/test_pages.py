@@ -360,6 +360,9 @@ def test_deleting_a_material_removes_its_file(
     material = file_material(national_programme)
     stored = material.file.name
     assert default_storage.exists(stored)
+    url = reverse("training:material_delete", args=[national_programme.pk, material.pk])
+    assert "Kế hoạch.pdf" in client.get(url).content.decode()  # asked first
+    assert Material.objects.filter(pk=material.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("training:material_delete", args=[national_programme.pk, material.pk])
@@ -510,3 +513,29 @@ def test_the_list_filters_and_its_queries_do_not_grow(
     assert found == 3
     assert client.get(url, {"q": "lớp 1"}).context["page"].paginator.count == 11
     assert client.get(url, {"status": "closed"}).context["page"].paginator.count == 0
+
+
+def test_the_certificates_page_refuses_what_the_design_service_refuses(
+    client, vinh_phuc_organiser, vinh_phuc_programme
+):
+    # given a GIF, which Django's image field accepts and certificates do not print
+    import io
+
+    from PIL import Image
+
+    gif = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(gif, "GIF")
+    signed_in(client, vinh_phuc_organiser)
+    # when it is sent as the stamp from the certificates page
+    response = client.post(
+        reverse("certificates:programme_design", args=[vinh_phuc_programme.pk]),
+        {
+            "design-issuing_body": "Sở Nội vụ tỉnh Vĩnh Phúc",
+            "design-stamp_image": SimpleUploadedFile("dau.gif", gif.getvalue()),
+        },
+    )
+    # then the page says why, and nothing changed
+    assert response.status_code == 200
+    assert response.context["design_form"].errors["stamp_image"] == ["Tải lên ảnh PNG hoặc JPEG."]
+    vinh_phuc_programme.refresh_from_db()
+    assert not vinh_phuc_programme.stamp_image
