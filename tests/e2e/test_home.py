@@ -73,6 +73,12 @@ def test_the_provincial_organiser_decides_two_excuse_requests_from_their_home(
         "surveys-to-close",
     ):
         expect(page.locator(f'[data-count="{block}"]')).to_be_visible()
+    # and this month's sessions are drawn by Chart.js when the month has any
+    if page.locator("#month-chart").count():
+        page.wait_for_function(
+            "() => window.Chart && Chart.getChart(document.getElementById('month-chart'))"
+        )
+        page.wait_for_timeout(1200)  # Chart.js grows the bars for a second
     page.screenshot(path=shots / "home-organiser-phone.png", full_page=True)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=shots / "home-organiser-desktop.png", full_page=True)
