@@ -70,8 +70,8 @@ class StaffFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.units_for(user)
         self.fields["unit"].widget = Picker("directory:pick_units")
+        self.fields["unit"].queryset = selectors.units_for(user)
         self.style_fields()
 
 
@@ -96,13 +96,13 @@ class GrantRoleForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: object, actor: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["person"].queryset = selectors.people_for(actor).filter(is_active=True)
         self.fields["person"].widget = Picker("directory:pick_people")
-        self.fields["user"].queryset = selectors.staff_users_for(actor)
-        self.fields["user"].label_from_instance = account_label
+        self.fields["person"].queryset = selectors.people_for(actor).filter(is_active=True)
         self.fields["user"].widget = Picker("directory:pick_staff")
-        self.fields["unit"].queryset = selectors.units_for(actor, on=timezone.localdate())
+        self.fields["user"].label_from_instance = account_label
+        self.fields["user"].queryset = selectors.staff_users_for(actor)
         self.fields["unit"].widget = _unit_picker()
+        self.fields["unit"].queryset = selectors.units_for(actor, on=timezone.localdate())
         if selectors.scope_for(actor).national:
             self.fields["unit"].help_text = _(
                 "Where the role reaches: the unit and every unit below it. An organiser "
@@ -135,8 +135,8 @@ class StaffAccountForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, actor: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = selectors.agencies_for(actor)
         self.fields["agency"].widget = Picker("directory:pick_agencies")
+        self.fields["agency"].queryset = selectors.agencies_for(actor)
         self.style_fields()
 
 
@@ -178,8 +178,8 @@ class AgencyFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.units_for(user)
         self.fields["unit"].widget = Picker("directory:pick_units")
+        self.fields["unit"].queryset = selectors.units_for(user)
         self.style_fields()
 
 
@@ -196,10 +196,10 @@ class AgencyForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, actor: object, agency: Agency, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = selectors.agencies_for(actor).exclude(pk=agency.pk)
         self.fields["parent"].widget = Picker(
             "directory:pick_agencies", params={"unit": _province_of(agency, actor)}
         )
+        self.fields["parent"].queryset = selectors.agencies_for(actor).exclude(pk=agency.pk)
         self.style_fields()
 
 
@@ -212,10 +212,10 @@ class MergeAgencyForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, actor: object, agency: Agency, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["survivor"].queryset = selectors.agencies_for(actor).exclude(pk=agency.pk)
         self.fields["survivor"].widget = Picker(
             "directory:pick_agencies", params={"unit": _province_of(agency, actor)}
         )
+        self.fields["survivor"].queryset = selectors.agencies_for(actor).exclude(pk=agency.pk)
         self.style_fields()
 
 

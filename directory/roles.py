@@ -31,6 +31,13 @@ from .services.staff import create_staff_account, grant_role, grant_role_to_pers
 PAGE_SIZE = 50
 
 
+def _described(assignment: RoleAssignment) -> str:
+    user = assignment.user
+    where = assignment.unit.name if assignment.unit_id else _("Nationwide")
+    name = user.get_full_name() or user.get_username()
+    return f"{name} · {assignment.get_role_display()} · {where}"
+
+
 @organiser_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffFilterForm(request.GET or None, user=request.user)
@@ -84,7 +91,7 @@ def staff_grant(request: HttpRequest) -> HttpResponse:
             except (ValidationError, PermissionDenied) as error:
                 add_refusal(form, error)
             else:
-                messages.success(request, _("Granted: %(role)s.") % {"role": assignment})
+                messages.success(request, _("Granted: %(role)s.") % {"role": _described(assignment)})
                 return redirect("directory:staff_list")
     return render(request, "directory/staff_grant.html", {"form": form}, status=status)
 
@@ -138,7 +145,7 @@ def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             except (ValidationError, PermissionDenied) as error:
                 add_refusal(form, error)
             else:
-                messages.success(request, _("Revoked: %(role)s.") % {"role": assignment})
+                messages.success(request, _("Revoked: %(role)s.") % {"role": _described(assignment)})
                 return redirect("directory:staff_list")
     context = {"form": form, "assignment": assignment}
     return render(request, "directory/staff_revoke.html", context, status=status)
