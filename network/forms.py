@@ -75,6 +75,8 @@ class PointFilterForm(forms.Form):
         for name, widget_field in self.fields.items():
             css = "form-select" if name in ("province", "status", "coordinator") else "form-control"
             widget_field.widget.attrs["class"] = css
+            # The filters sit in one row without visible labels.
+            widget_field.widget.attrs["aria-label"] = widget_field.label
 
 
 class PointForm(BootstrapMixin, forms.ModelForm):

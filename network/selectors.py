@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from common.search import search_folded
+from directory.collation import name_sort_key
 from directory.models import AdministrativeUnit, UnitSuccession
 from directory.selectors import AnyUser, scope_for
 from events.models import BridgePoint
@@ -117,7 +118,7 @@ def network_by_province(user: AnyUser) -> list[ProvinceRow]:
         active_count=_count_below(is_active=True),
         kept_count=_count_below(is_active=True, has_coordinator=True),
     ).filter(Q(valid_until__isnull=True) | Q(point_count__gt=0))
-    return [
+    rows = [
         ProvinceRow(
             unit=unit,
             points=unit.point_count,
@@ -125,8 +126,23 @@ def network_by_province(user: AnyUser) -> list[ProvinceRow]:
             with_coordinator=unit.kept_count,
             without_coordinator=unit.active_count - unit.kept_count,
         )
-        for unit in units.order_by("valid_until", "name")
+        for unit in units
     ]
+    return sorted(rows, key=lambda row: (row.is_former, place_key(row.unit.name)))
+
+
+PLACE_PREFIXES = ("Thành phố ", "Tỉnh ")
+
+
+def place_key(name: str) -> tuple[str, ...]:
+    """Vietnamese dictionary order of a place (Đắk Lắk after Cà Mau, before Gia Lai),
+    read without its "Tỉnh" or "Thành phố": word by word, each word keyed as the directory
+    keys a given name."""
+    for prefix in PLACE_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    return tuple(name_sort_key(word) for word in name.split())
 
 
 def successors_of(units: list[AdministrativeUnit]) -> dict[int, list[AdministrativeUnit]]:

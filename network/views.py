@@ -33,7 +33,8 @@ UPLOAD_MAX_AGE = 60 * 60
 @organiser_required
 def network_overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.network_by_province(request.user)
-    current = [row for row in rows if not row.is_former]
+    # A scope of former units only (a province merged in 2025) still counts its points.
+    current = [row for row in rows if not row.is_former] or rows
     totals = {
         "points": sum(row.points for row in current),
         "active": sum(row.active for row in current),

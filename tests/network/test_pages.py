@@ -264,3 +264,31 @@ def test_a_former_units_point_shows_its_successor(client, today, national):
     assert "Tỉnh Phú Thọ" in html and "đơn vị cũ" in html
     former = client.get("/network/former/")
     assert "Tỉnh Vĩnh Phúc" in former.content.decode()
+
+
+def test_the_list_and_a_point_take_the_same_queries_for_9_points_as_for_60(
+    client, db, django_assert_max_num_queries
+):
+    small = factories.province("Tỉnh Nhỏ", "81")
+    large = factories.province("Tỉnh Lớn", "82")
+    for province, count in ((small, 9), (large, 60)):
+        for number in range(count):
+            factories.UnitFactory(
+                code=f"{province.code}{number:03d}", name=f"Xã {number}", parent=province
+            )
+    organiser = factories.organiser(None)
+    generate_points(actor=organiser, within=None, level="commune")
+    for point in BridgePoint.objects.all()[:40]:
+        point.coordinators.add(factories.coordinator(point.unit))
+    client.force_login(organiser)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/network/points/", {"province": small.pk})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/network/points/", {"province": large.pk})
+    point = BridgePoint.objects.filter(coordinators__isnull=False).first()
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/network/points/{point.pk}/").status_code == 200
