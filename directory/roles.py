@@ -91,7 +91,8 @@ def staff_grant(request: HttpRequest) -> HttpResponse:
             except (ValidationError, PermissionDenied) as error:
                 add_refusal(form, error)
             else:
-                messages.success(request, _("Granted: %(role)s.") % {"role": _described(assignment)})
+                granted = _("Granted: %(role)s.") % {"role": _described(assignment)}
+                messages.success(request, granted)
                 return redirect("directory:staff_list")
     return render(request, "directory/staff_grant.html", {"form": form}, status=status)
 
@@ -145,7 +146,8 @@ def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             except (ValidationError, PermissionDenied) as error:
                 add_refusal(form, error)
             else:
-                messages.success(request, _("Revoked: %(role)s.") % {"role": _described(assignment)})
+                revoked = _("Revoked: %(role)s.") % {"role": _described(assignment)}
+                messages.success(request, revoked)
                 return redirect("directory:staff_list")
     context = {"form": form, "assignment": assignment}
     return render(request, "directory/staff_revoke.html", context, status=status)
