@@ -36,7 +36,7 @@ def agenda_field() -> forms.CharField:
         label=_("Agenda"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "08:00 | Khai mạc | Lãnh đạo Bộ"}),
-        help_text=_("One item a line: time | title | speaker (báo cáo viên)."),
+        help_text=_("One item a line: time | title | speaker."),
     )
 
 

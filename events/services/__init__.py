@@ -47,6 +47,7 @@ from .sessions import (
     change_session_points,
     close_session,
     invite_agency,
+    require_editable,
     reschedule_session,
     schedule_session,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "queue_invitations",
     "record_heartbeat",
     "remove_from_roster",
+    "require_editable",
     "require_open",
     "require_roster_keeper",
     "reschedule_session",
