@@ -184,8 +184,12 @@ def test_the_point_picker_narrows_to_a_session_or_a_programme(client, upcoming):
     by_programme = texts(results(client, "events:pick_points", programme=session.programme_id))
     other = texts(results(client, "events:pick_points", session=session.pk + 1000))
 
-    assert sorted(by_session) == sorted(by_programme) == [
-        "Điểm cầu Huyện Sông Lô",
-        "Điểm cầu Huyện Tam Đảo",
-    ]
+    assert (
+        sorted(by_session)
+        == sorted(by_programme)
+        == [
+            "Điểm cầu Huyện Sông Lô",
+            "Điểm cầu Huyện Tam Đảo",
+        ]
+    )
     assert other == []
