@@ -42,7 +42,5 @@ def test_an_organiser_finds_a_point_by_typing(
     # then: the page is filtered by that point, which stays chosen
     tam_dao = next(p for p in upcoming.session.points.all() if "Tam Đảo" in p.name)
     expect(page).to_have_url(f"{live_server.url}{address}?q=&state=&point={tam_dao.pk}#people")
-    expect(page.locator("#filter-point + .ts-wrapper .item")).to_have_text(
-        "Điểm cầu Huyện Tam Đảo"
-    )
+    expect(page.locator("#filter-point + .ts-wrapper .item")).to_have_text("Điểm cầu Huyện Tam Đảo")
     assert phone.errors == []
