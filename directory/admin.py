@@ -4,7 +4,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from . import services
-from .models import AdministrativeUnit, Agency, ImportRecord, Person, RoleAssignment
+from .models import (
+    AdministrativeUnit,
+    Agency,
+    ImportRecord,
+    Person,
+    RoleAssignment,
+    RoleChange,
+)
 
 
 @admin.register(AdministrativeUnit)
@@ -24,8 +31,8 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "unit", "code"]
-    list_filter = ["kind", "unit__level"]
+    list_display = ["name", "kind", "unit", "code", "needs_review"]
+    list_filter = ["needs_review", "kind", "unit__level"]
     search_fields = ["name", "code", "unit__name"]
     raw_id_fields = ["unit", "parent"]
     list_select_related = ["unit"]
@@ -60,6 +67,26 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """The record of grants and revocations: read only, written by the services alone."""
+
+    list_display = ["created_at", "action", "username", "role", "unit", "actor"]
+    list_filter = ["action", "role", "created_at"]
+    search_fields = ["username", "unit__name", "actor__username"]
+    list_select_related = ["unit", "actor"]
+    readonly_fields = [field.name for field in RoleChange._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -151,3 +151,18 @@ def test_a_survivor_that_was_a_department_of_the_duplicate_takes_its_parent(upco
     merge_agencies(actor=upcoming.organiser, duplicate=duplicate, survivor=survivor)
     survivor.refresh_from_db()
     assert survivor.parent == top
+
+
+def test_a_roster_import_marks_the_agencies_it_made_for_review(upcoming):  # noqa: F811
+    from events.services.rosters.people import PersonDetails, create_people
+
+    known = upcoming.manh.agency.name
+    create_people(
+        participation=upcoming.song_lo,
+        described=[
+            PersonDetails(full_name="Lò Văn Mới", agency="Phòng Văn hóa", email="moi@x.vn"),
+            PersonDetails(full_name="Lò Thị Cũ", agency=known, email="cu@x.vn"),
+        ],
+    )
+    assert Agency.objects.get(name="Phòng Văn hóa").needs_review
+    assert not Agency.objects.get(name=known).needs_review

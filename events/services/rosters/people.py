@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from directory.collation import name_sort_key
-from directory.models import Agency, Person
+from directory.models import Person
 from directory.services import normalise_phone
+from directory.services.agencies import ensure_agencies
 
 from ...models import RosterChange, RosterEntry, SessionPoint
 from ...notices.planning import resend_notices_to
@@ -111,11 +112,9 @@ def resolve_person(
 def create_people(*, participation: SessionPoint, described: list[PersonDetails]) -> list[Person]:
     """New people in the directory, in agencies of the point's unit (made when missing)."""
     unit = participation.point.unit
-    names = {d.agency for d in described}
-    agencies = {a.name: a for a in Agency.objects.filter(unit=unit, name__in=names)}
-    missing = [Agency(unit=unit, name=name) for name in names - agencies.keys()]
-    for agency in Agency.objects.bulk_create(missing):
-        agencies[agency.name] = agency
+    # Agencies made here from a bare name are marked for an organiser to review.
+    by_key, _made = ensure_agencies(wanted={(unit.pk, d.agency) for d in described})
+    agencies = {name: agency for (_unit, name), agency in by_key.items()}
     people = [
         Person(
             full_name=d.full_name,
