@@ -31,12 +31,14 @@ import os
 import re
 import statistics
 import time
+import traceback
 import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
+from pathlib import Path
 
 from django.db import connection
 from django.db.models import Count
@@ -111,6 +113,12 @@ class Measure:
     queries: list[dict] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     html: str = ""
+    origins: list[str] = field(default_factory=list)
+
+    def note_origin(self, execute: Callable, sql: str, params: object, many: bool, context: dict):
+        """Where in the site's code each query of the counted request comes from."""
+        self.origins.append(origin(traceback.extract_stack()))
+        return execute(sql, params, many, context)
 
     @property
     def median(self) -> float:
@@ -321,7 +329,10 @@ def prepare(measure: Measure, client: Client, kwargs: dict) -> None:
         measure.problem = f"missing (no URL named {page.url_name})"
         return
     try:
-        with CaptureQueriesContext(connection) as queries:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            connection.execute_wrapper(measure.note_origin),
+        ):
             response = get(client, measure.url)
         # Read now: the next request's start empties the connection's query log.
         measure.queries = list(queries.captured_queries)
@@ -375,11 +386,40 @@ def query_shape(sql: str) -> str:
     return re.sub(r"\b\d+\b", "?", sql)
 
 
-def query_parts(queries: list[dict]) -> list[str]:
+SITE = Path(__file__).resolve().parent.parent
+
+
+def origin(stack: traceback.StackSummary) -> str:
+    """The innermost two frames of the site's own code (not a library's, not the bench's)."""
+    frames = []
+    for frame in reversed(stack):
+        path = Path(frame.filename)
+        if not path.is_relative_to(SITE) or path.is_relative_to(SITE / ".venv"):
+            continue
+        if path.is_relative_to(SITE / "bench") or path.is_relative_to(SITE / "tests"):
+            continue
+        if path.parent == SITE / "config":
+            continue
+        frames.append(f"{path.relative_to(SITE)}:{frame.lineno} {frame.name}")
+        if len(frames) == 2:
+            break
+    return " < ".join(frames) or "?"
+
+
+def query_parts(measure: Measure) -> list[str]:
+    queries = measure.queries
+    origins = measure.origins if len(measure.origins) == len(queries) else ["?"] * len(queries)
     lines = []
-    slowest = sorted(queries, key=lambda q: float(q.get("time") or 0), reverse=True)[:3]
-    for query in slowest:
-        lines.append(f"{float(query.get('time') or 0) * 1000:7.1f} ms  {query['sql'][:300]}")
+    slowest = sorted(
+        zip(queries, origins, strict=True),
+        key=lambda pair: float(pair[0].get("time") or 0),
+        reverse=True,
+    )[:3]
+    for query, where in slowest:
+        lines.append(
+            f"{float(query.get('time') or 0) * 1000:7.1f} ms  from {where}\n"
+            f"             {query['sql'][:300]}"
+        )
     shapes = Counter(query_shape(q["sql"]) for q in queries)
     for shape, count in shapes.most_common(3):
         if count > 3:
@@ -416,7 +456,7 @@ def report(trivial: Measure, measures: list[Measure]) -> None:
         if measure.problem or not measure.over:
             continue
         print(f"\n{measure.page.name} is OVER: {html_parts(measure.html)}")
-        for line in query_parts(measure.queries):
+        for line in query_parts(measure):
             print(f"  {line}")
     print(flush=True)
 

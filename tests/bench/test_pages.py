@@ -62,3 +62,5 @@ def test_a_page_over_budget_is_flagged_with_what_makes_it_heavy(clients, capsys,
     table = capsys.readouterr().out
     assert "/  OVER" in table
     assert "home is OVER: most tags:" in table
+    # each of its slowest queries named with where the site's code made it
+    assert " ms  from home/views.py:" in table or " ms  from directory/" in table, table
