@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ..collation import name_sort_key
 from ..models import AdministrativeUnit, Agency, Person, RoleAssignment, RoleChange
 from ..selectors import Scope, scope_for
+from ..signals import role_revoked
 from .agencies import ensure_agencies
 from .imports import normalise_phone
 
@@ -466,3 +467,4 @@ def revoke_role(*, actor: AbstractBaseUser, assignment: RoleAssignment, reason: 
     deleted, _counts = RoleAssignment.objects.filter(pk=assignment.pk).delete()
     if deleted:
         _audit(actor, [assignment], RoleChange.Action.REVOKED, reason)
+        role_revoked.send(sender=RoleAssignment, assignment=assignment, actor=actor)

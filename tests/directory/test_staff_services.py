@@ -361,3 +361,22 @@ def test_bulk_grants_refuse_by_row(vinh_phuc_organiser, two_provinces, binh):
         )
     assert set(refused.value.error_dict) == {1, 2}
     assert not RoleAssignment.objects.filter(user=user).exists()
+
+
+def test_a_revocation_is_announced_to_the_apps_above(vinh_phuc_organiser, two_provinces, binh):
+    from directory.signals import role_revoked
+
+    assignment = grant_role_to_person(
+        actor=vinh_phuc_organiser, person=binh, role=Role.COORDINATOR, unit=two_provinces["commune"]
+    )
+    heard = []
+
+    def listener(sender, assignment, actor, **kwargs):
+        heard.append((assignment.user_id, assignment.unit_id, actor))
+
+    role_revoked.connect(listener)
+    try:
+        revoke_role(actor=vinh_phuc_organiser, assignment=assignment)
+    finally:
+        role_revoked.disconnect(listener)
+    assert heard == [(binh.user_id, two_provinces["commune"].pk, vinh_phuc_organiser)]
