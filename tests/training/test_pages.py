@@ -259,6 +259,7 @@ def test_an_uploaded_material_is_downloaded_under_its_own_name(
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
     disposition = download["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''Ngh%E1%BB%8B%20quy%E1%BA%BFt%2076-NQ-CP.pdf" in disposition
@@ -539,3 +540,18 @@ def test_the_certificates_page_refuses_what_the_design_service_refuses(
     assert response.context["design_form"].errors["stamp_image"] == ["Tải lên ảnh PNG hoặc JPEG."]
     vinh_phuc_programme.refresh_from_db()
     assert not vinh_phuc_programme.stamp_image
+
+
+def test_the_detail_page_queries_do_not_grow_with_materials(
+    client, ministry_organiser, national_programme, django_assert_max_num_queries
+):
+    signed_in(client, ministry_organiser)
+    url = reverse("training:programme_detail", args=[national_programme.pk])
+    file_material(national_programme)
+    with django_assert_max_num_queries(15) as few:
+        client.get(url)
+    for index in range(30):
+        file_material(national_programme, name=f"Tài liệu {index}.pdf")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("/file/") == 31
