@@ -184,7 +184,15 @@ class SessionFilterForm(BootstrapMixin, forms.Form):
         label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
     )
     province = forms.ModelChoiceField(
-        label=_("Province"), queryset=None, required=False, empty_label=_("All provinces")
+        label=_("Province"),
+        queryset=None,
+        required=False,
+        widget=Picker(
+            "directory:pick_units",
+            params={"level": "province"},
+            placeholder=_("All provinces"),
+            attrs={"aria-label": _("Province")},
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"),
