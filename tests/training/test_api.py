@@ -195,3 +195,16 @@ def test_completion_rule_and_design_through_the_api(client, ministry_organiser, 
     )
     assert fake.status_code == 400
     assert fake.json()["errors"]["signature_image"]
+
+
+def test_a_nul_in_a_multipart_field_is_refused_by_field(
+    client, ministry_organiser, national_programme
+):
+    client.force_login(ministry_organiser)
+    response = client.post(
+        f"{BASE}/{national_programme.pk}/materials",
+        {"title": "Nghị\x00quyết", "url": "https://vanban.chinhphu.vn/"},
+    )
+    assert response.status_code == 422
+    assert "title" in response.json()["errors"]
+    assert not national_programme.materials.exists()
