@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from ..models import AdministrativeUnit, Agency
@@ -174,12 +174,9 @@ def _drop_collisions(reference: Reference, duplicate: Agency, survivor: Agency) 
     return dropped
 
 
-@transaction.atomic
-def merge_agencies(
-    *, actor: AbstractBaseUser, duplicate: Agency, survivor: Agency
-) -> dict[str, int]:
-    """Move everything that points at the duplicate to the survivor, then delete the
-    duplicate; all or nothing. Returns how many rows moved, by table."""
+def check_merge(*, actor: AbstractBaseUser, duplicate: Agency, survivor: Agency) -> None:
+    """Refuses a merge the actor may not make: outside their area, into itself, or across
+    provinces."""
     _require_organiser_over(actor, duplicate, survivor)
     if duplicate.pk == survivor.pk:
         raise ValidationError({"survivor": _("Choose another agency to keep: not this one.")})
@@ -189,16 +186,33 @@ def merge_agencies(
         raise ValidationError(
             {"survivor": _("Choose an agency of the same province as the one merged into it.")}
         )
+
+
+@transaction.atomic
+def merge_agencies(
+    *, actor: AbstractBaseUser, duplicate: Agency, survivor: Agency
+) -> dict[str, int]:
+    """Move everything that points at the duplicate to the survivor, then delete the
+    duplicate; all or nothing. Returns how many rows moved, by table."""
+    check_merge(actor=actor, duplicate=duplicate, survivor=survivor)
     # Lock both, so two organisers merging at once cannot move rows to a deleted agency.
-    list(Agency.objects.select_for_update().filter(pk__in=[duplicate.pk, survivor.pk]))
+    locked = Agency.objects.select_for_update().filter(pk__in=[duplicate.pk, survivor.pk])
+    if len(locked) != 2:
+        raise ValidationError(_("One of the two agencies no longer exists: reload the page."))
     if survivor.parent_id == duplicate.pk:
         survivor.parent_id = duplicate.parent_id
         survivor.save(update_fields=["parent", "updated_at"])
     moved: dict[str, int] = {}
-    for reference in agency_references():
-        _drop_collisions(reference, duplicate, survivor)
-        count = reference.rows(duplicate).update(**{reference.field.name: survivor})
-        if count:
-            moved[reference.label] = count
-    duplicate.delete()
+    try:
+        for reference in agency_references():
+            _drop_collisions(reference, duplicate, survivor)
+            count = reference.rows(duplicate).update(**{reference.field.name: survivor})
+            if count:
+                moved[reference.label] = count
+        duplicate.delete()
+    except ProtectedError as error:
+        # A repeated row that other records still point at: nothing is merged.
+        raise ValidationError(
+            _("These two agencies cannot be merged here: some of their records overlap.")
+        ) from error
     return moved
