@@ -292,3 +292,24 @@ def test_the_list_and_a_point_take_the_same_queries_for_9_points_as_for_60(
     point = BridgePoint.objects.filter(coordinators__isnull=False).first()
     with django_assert_max_num_queries(20):
         assert client.get(f"/network/points/{point.pk}/").status_code == 200
+
+
+def test_revoking_a_coordinators_role_takes_them_off_the_units_points(today, national):
+    from directory.models import RoleAssignment
+    from directory.services.staff import revoke_role
+    from network.services.coordinators import appoint_coordinator
+
+    point = factories.BridgePointFactory(name="Điểm cầu Xã Lãng Công", unit=today["lang_cong"])
+    other = factories.BridgePointFactory(name="Điểm cầu Xã Sông Lô", unit=today["song_lo"])
+    person = appoint_coordinator(
+        actor=national, point=point, full_name="Trần Văn An", email="an@example.vn"
+    )
+    appoint_coordinator(actor=national, point=other, person=person)
+
+    revoke_role(
+        actor=national,
+        assignment=RoleAssignment.objects.get(user=person.user, unit=today["lang_cong"]),
+    )
+
+    assert not point.coordinators.exists()
+    assert list(other.coordinators.all()) == [person.user]
