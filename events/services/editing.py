@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.bounds import offset_fits
 from directory.models import Person
 from directory.selectors import people_for, scope_for
 
@@ -80,6 +81,22 @@ def _edit_errors(session: Session, edit: SessionEdit, record_past: bool) -> dict
         errors["late_after_minutes"] = [
             _("The late threshold is between 0 and %(max)s minutes.") % {"max": MAX_LATE_MINUTES}
         ]
+    for name in ("title", "meeting_url"):
+        limit = Session._meta.get_field(name).max_length
+        if len(getattr(edit, name) or "") > limit:
+            errors.setdefault(name, []).append(
+                _("At most %(limit)s characters.") % {"limit": limit}
+            )
+    for number, item in enumerate(edit.agenda or (), start=1):
+        if not item.title.strip() or len(item.title) > 300 or len(item.speaker) > 200:
+            errors.setdefault("agenda", []).append(
+                _("Item %(number)s: a title of at most 300 characters, a speaker of at most 200.")
+                % {"number": number}
+            )
+        elif timezone.is_naive(item.starts_at) or not offset_fits(item.starts_at):
+            errors.setdefault("agenda", []).append(
+                _("Item %(number)s: give the time with its time zone.") % {"number": number}
+            )
     starts_at = edit.starts_at or session.starts_at
     ends_at = edit.ends_at or session.ends_at
     if (starts_at, ends_at) != (session.starts_at, session.ends_at):

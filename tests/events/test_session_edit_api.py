@@ -165,3 +165,29 @@ def test_this_and_following_occurrences_through_the_api(client, network, vinh_ph
     )
     assert stale.status_code == 409
     assert SessionChange.objects.filter(kind=SessionChange.Kind.EDITED).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "T" * 256}, "title"),
+        ({"meeting_url": "https://hop.example.vn/" + "a" * 500}, "meeting_url"),
+        ({"agenda": [{"starts_at": "2030-01-01T08:00:00", "title": "Khai mạc"}]}, "agenda"),
+        ({"agenda": [{"starts_at": "2030-01-01T08:00:00+07:00", "title": "K" * 301}]}, "agenda"),
+        (
+            {"starts_at": "2030-01-01T08:00:00+07:00", "ends_at": "2030-01-01T07:00:00+07:00"},
+            "ends_at",
+        ),
+    ],
+)
+def test_bad_values_are_refused_by_field_and_change_nothing(client, upcoming, changes, field):
+    client.force_login(upcoming.organiser)
+    version = read(client, upcoming.session)["version"]
+
+    response = post(
+        client, f"/api/events/sessions/{upcoming.session.pk}/edit", {"version": version, **changes}
+    )
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert read(client, upcoming.session)["version"] == version
