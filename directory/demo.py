@@ -17,6 +17,8 @@ from .models import AdministrativeUnit, Agency, Person, RoleAssignment
 
 FORMER_UNITS_CSV = Path(__file__).parent / "data" / "former-units-before-2025-07-01.csv"
 DEMO_PASSWORD = "diemcau2021"
+# Today's Phú Thọ, which took in Vĩnh Phúc on 1 July 2025.
+PHU_THO_CODE = "25"
 Level = AdministrativeUnit.Level
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
@@ -29,6 +31,7 @@ class DemoDirectory:
     admin: AbstractBaseUser
     national_organiser: AbstractBaseUser
     provincial_organiser: AbstractBaseUser
+    phu_tho_organiser: AbstractBaseUser
     coordinator: AbstractBaseUser
     host_unit: AdministrativeUnit
     provinces: dict[str, AdministrativeUnit]
@@ -95,11 +98,22 @@ def load_demo_directory() -> DemoDirectory:
     services.grant_role(
         user=provincial_organiser, role=RoleAssignment.Role.ORGANISER, unit=provinces["vinh_phuc"]
     )
+    # Vĩnh Phúc went into Phú Thọ in July 2025: Phú Thọ's Sở Nội vụ organises today's
+    # communes there, while the 2021 records stay with the former province's organiser.
+    phu_tho_organiser = staff_user("phutho", "Cán bộ Sở Nội vụ Phú Thọ")
+    services.grant_role(
+        user=phu_tho_organiser,
+        role=RoleAssignment.Role.ORGANISER,
+        unit=AdministrativeUnit.objects.get(
+            level=Level.PROVINCE, code=PHU_THO_CODE, valid_until__isnull=True
+        ),
+    )
     coordinator = staff_user("songlo", "Đầu mối điểm cầu Sông Lô")
     return DemoDirectory(
         admin=admin,
         national_organiser=national_organiser,
         provincial_organiser=provincial_organiser,
+        phu_tho_organiser=phu_tho_organiser,
         coordinator=coordinator,
         host_unit=provinces["ha_noi"],
         provinces=provinces,
