@@ -389,6 +389,7 @@ class PersonalDataExport(models.Model):
         SURVEY_ANSWERS = "survey_answers", _("Survey answers")
         TRAINING_HISTORY = "training_history", _("A person's training history")
         OWN_DATA = "own_data", _("A person's own data")
+        BRIDGE_POINTS = "bridge_points", _("Bridge points and their coordinators")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"

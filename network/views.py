@@ -15,8 +15,10 @@ from common.params import id_or_none, page_of
 from common.spreadsheets import csv_writer, workbook
 from directory.access import organiser_required
 from directory.forms import ImportForm
+from directory.models import PersonalDataExport
 from directory.selectors import get_unit_for
 from directory.services import succession
+from directory.services.exports_log import record_personal_data_export
 from directory.spreadsheets import TableRejected
 
 from . import selectors
@@ -108,7 +110,16 @@ def point_export(request: HttpRequest, file_format: str) -> HttpResponse:
         raise Http404
     _form, filters = _filters(request)
     found = selectors.filter_points(selectors.network_points_for(request.user), filters)
-    rows = point_export_rows(found)
+    rows = list(point_export_rows(found))
+    # The file names each point's coordinators with their e-mail and phone.
+    record_personal_data_export(
+        actor=request.user,
+        kind=PersonalDataExport.Kind.BRIDGE_POINTS,
+        file_format=file_format,
+        rows=len(rows),
+        unit_id=filters.province.pk if filters.province else None,
+        label=_("Bridge points") + (f" · {filters.query}" if filters.query else ""),
+    )
     if file_format == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")

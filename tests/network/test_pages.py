@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from directory.models import UnitSuccession
+from directory.models import PersonalDataExport, UnitSuccession
 from events.models import BridgePoint
 from network.services.generate import generate_points
 from tests import factories
@@ -313,3 +313,19 @@ def test_revoking_a_coordinators_role_takes_them_off_the_units_points(today, nat
 
     assert not point.coordinators.exists()
     assert list(other.coordinators.all()) == [person.user]
+
+
+def test_an_export_of_the_points_is_recorded_as_personal_data(client, today, phu_tho_organiser):
+    factories.BridgePointFactory(name="Điểm cầu Xã Lãng Công", unit=today["lang_cong"])
+    signed_in(client, phu_tho_organiser)
+
+    client.get("/network/points/export.xlsx?q=lang")
+
+    record = PersonalDataExport.objects.get()
+    assert (record.actor, record.kind, record.file_format) == (
+        phu_tho_organiser,
+        PersonalDataExport.Kind.BRIDGE_POINTS,
+        "xlsx",
+    )
+    assert record.row_count >= 1
+    assert record.label == "Điểm cầu · lang"
