@@ -133,3 +133,18 @@ def test_an_attendee_sees_no_point_list(client, upcoming):
     assert response.status_code == 200
     assert "provinces" not in response.context
     assert "Điểm cầu Huyện Sông Lô" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["events:session_create", "events:series_create"])
+def test_the_scheduling_forms_choose_units_and_points_by_pickers(client, db, name):
+    organiser = factories.organiser(None, username="bo-noi-vu")
+    national_session(organiser, provinces=30, per_province=10)
+    client.force_login(organiser)
+
+    response = client.get(reverse(name))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("data-picker-source") >= 4  # within, host, add, leave out
+    for select in re.findall(r"<select.*?</select>", html, flags=re.S):
+        assert select.count("<option") <= 10, select[:200]
