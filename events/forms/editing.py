@@ -1,6 +1,6 @@
 """Forms that edit a scheduled session, a series and a point's chair."""
 
-from datetime import time
+from datetime import datetime, time
 
 from django import forms
 from django.db import models
@@ -17,6 +17,15 @@ from ..services import (
     SessionEdit,
 )
 from .sessions import PointChoiceMixin, agenda_field, agenda_on, agenda_text, parse_agenda
+
+
+def moved(form: forms.Form, name: str) -> datetime | None:
+    """The posted time, or None when it is the one the form opened with: the browser's
+    field has no seconds, so a start at 08:00:30 would otherwise move on every save."""
+    posted, opened = form.cleaned_data[name], form.initial.get(name)
+    if isinstance(opened, datetime) and posted == opened.replace(second=0, microsecond=0):
+        return None
+    return posted
 
 
 class SessionEditForm(BootstrapMixin, forms.Form):
@@ -69,8 +78,8 @@ class SessionEditForm(BootstrapMixin, forms.Form):
             meeting_url=data["meeting_url"],
             host_point=data["host_point"],
             late_after_minutes=data["late_after_minutes"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
+            starts_at=moved(self, "starts_at"),
+            ends_at=moved(self, "ends_at"),
             agenda=agenda_on(data["starts_at"], data["agenda"]),
         )
 

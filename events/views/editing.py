@@ -24,6 +24,7 @@ from ..forms import (
     SeriesForm,
     SessionEditForm,
 )
+from ..forms.editing import moved
 from ..models import Session, SessionPoint
 from .sessions import warn_conflicts
 
@@ -118,8 +119,8 @@ def occurrence_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     which=data["which"],
                     title=data["title"],
                     meeting_url=data["meeting_url"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
+                    starts_at=moved(form, "starts_at"),
+                    ends_at=moved(form, "ends_at"),
                     record_past=data["record_past"],
                 )
             except services.SessionChanged as error:

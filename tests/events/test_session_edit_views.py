@@ -186,3 +186,18 @@ def test_taking_away_a_point_with_people_from_the_page_works(client, upcoming):
     page = client.get(response.url).content.decode()
     assert "Hội nghị hiện có 1 điểm cầu" in page or "1 điểm cầu" in page
     assert upcoming.session.participations.count() == 1
+
+
+def test_a_start_with_seconds_does_not_move_on_a_save(client, upcoming):
+    Session.objects.filter(pk=upcoming.session.pk).update(
+        starts_at=upcoming.session.starts_at + timedelta(seconds=30)
+    )
+    client.force_login(upcoming.organiser)
+    form = opened(client, upcoming.session).context["form"]
+
+    save(client, upcoming.session, as_posted(form, title="Chỉ đổi tên"))
+
+    session = Session.objects.get(pk=upcoming.session.pk)
+    assert session.starts_at == upcoming.session.starts_at + timedelta(seconds=30)
+    change = session.changes.get(kind=SessionChange.Kind.EDITED)
+    assert set(change.details["after"]) == {"title"}
