@@ -80,7 +80,9 @@ def certificates_by_person(programme: Programme, person_ids: list[int]) -> dict[
 
 def programme_points(programme: Programme) -> QuerySet[BridgePoint]:
     return (
-        BridgePoint.objects.filter(participations__session__programme=programme)
+        BridgePoint.objects.filter(
+            participations__session__programme=programme, participations__removed_at=None
+        )
         .distinct()
         .order_by("name")
     )

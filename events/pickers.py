@@ -27,7 +27,10 @@ def pick_points(request: HttpRequest) -> JsonResponse:
 
     session_id = id_or_none(request.GET.get("session"))
     if session_id:
-        points = points.filter(participations__session_id=session_id)
+        # A point taken away from the session keeps its row; it is not offered.
+        points = points.filter(
+            participations__session_id=session_id, participations__removed_at=None
+        )
     programme_id = id_or_none(request.GET.get("programme"))
     if programme_id:
         points = points.filter(

@@ -69,8 +69,12 @@ def points(filters: ReportFilters) -> QuerySet[BridgePoint]:
         programme_id__in=sessions.values("programme_id"),
     )
     return (
+        # In the same filter() as the sessions, so the counts below join only the
+        # participations that still stand (a point taken away keeps its row, not its count).
         BridgePoint.objects.filter(
-            unit__path__startswith=filters.root.path, participations__session__in=sessions
+            unit__path__startswith=filters.root.path,
+            participations__session__in=sessions,
+            participations__removed_at=None,
         )
         .annotate(
             sessions_count=Count("participations", distinct=True),

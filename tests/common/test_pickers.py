@@ -4,11 +4,12 @@ the caller may choose, without regard to accents."""
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from common.pickers import MultiPicker, Picker
 from common.search import fold
 from directory.models import AdministrativeUnit
-from events.models import BridgePoint
+from events.models import BridgePoint, SessionPoint
 from tests import factories
 
 
@@ -193,3 +194,15 @@ def test_the_point_picker_narrows_to_a_session_or_a_programme(client, upcoming):
         ]
     )
     assert other == []
+
+
+def test_a_point_taken_away_from_the_session_is_not_offered_for_it(client, upcoming):
+    # given: the Sông Lô point, with its delegates, taken away from the session (its row stays)
+    session = upcoming.session
+    SessionPoint.every.filter(pk=upcoming.song_lo.pk).update(removed_at=timezone.now())
+    client.force_login(factories.organiser(None, username="quoc-gia"))
+
+    by_session = texts(results(client, "events:pick_points", session=session.pk))
+    by_programme = texts(results(client, "events:pick_points", programme=session.programme_id))
+
+    assert by_session == by_programme == ["Điểm cầu Huyện Tam Đảo"]
