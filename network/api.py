@@ -51,7 +51,12 @@ class PointFilterIn(Schema):
     coordinator: Literal["", "with", "without"] = ""
 
 
+TEXT_FIELDS = ("room", "address", "equipment_notes")
+
+
 class NetworkPointPatch(Schema):
+    """Only the fields sent change; null clears a text or the capacity."""
+
     room: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=300)
     capacity: int | None = Field(None, ge=1, le=imports.MAX_CAPACITY)
@@ -107,6 +112,10 @@ def edit_point(request: HttpRequest, point_id: Id, data: NetworkPointPatch) -> B
     point = selectors.get_network_point_for(request.user, point_id)
     fields = data.dict(exclude_unset=True)
     active = fields.pop("is_active", None)
+    # The text columns hold no null: a null sent for one of them clears it.
+    for name in TEXT_FIELDS:
+        if name in fields and fields[name] is None:
+            fields[name] = ""
     if "default_chair_id" in fields:
         chair_id = fields.pop("default_chair_id")
         fields["default_chair"] = get_person_for(request.user, chair_id) if chair_id else None

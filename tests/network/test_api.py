@@ -85,6 +85,24 @@ def test_patch_edits_and_deactivates(client, today):
     assert (point.capacity, point.is_active) == (70, False)
 
 
+def test_patch_with_null_clears_a_text_and_the_capacity(client, today):
+    # the fuzzer found null in a text column a server error
+    generate_points(actor=factories.organiser(None), within=None, level="commune")
+    point = BridgePoint.objects.get(unit=today["lang_cong"])
+    BridgePoint.objects.filter(pk=point.pk).update(equipment_notes="Màn LED", capacity=50)
+    client.force_login(factories.organiser(today["phu_tho"]))
+
+    answer = client.patch(
+        f"/api/network/points/{point.pk}",
+        {"equipment_notes": None, "room": None, "capacity": None},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 200
+    point.refresh_from_db()
+    assert (point.equipment_notes, point.room, point.capacity) == ("", "", None)
+
+
 def test_import_dry_run_then_save_and_refusals_in_the_error_shape(client, today):
     client.force_login(factories.organiser(today["phu_tho"]))
     good = "Mã đơn vị hành chính,Phòng họp\n08773,Hội trường\n".encode()
