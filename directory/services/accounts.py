@@ -83,21 +83,30 @@ def request_sign_in_link(*, email: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
-    """The sign-in account of a person, made on first use without a password."""
+    """The sign-in account of a person, made on first use without a password; one account
+    however many copies of the person a sending holds, and whichever makes it first."""
     if person.user_id is not None:
         return person.user
-    User = get_user_model()
-    user = User(username=f"person-{person.pk}", email=person.email)
-    # Vietnamese names read family first: all of it in first_name, which get_full_name()
-    # prints first.
-    user.first_name = person.full_name[:150]
-    user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    person.user = user
-    person.save(update_fields=["user", "updated_at"])
-    return user
+    # Two notices to one person in one sending carry two copies of the row, both without
+    # an account: the row is read again under a lock, so the second finds the first's.
+    fresh = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if fresh.user_id is None:
+        User = get_user_model()
+        user = User.objects.filter(username=f"person-{person.pk}").first()
+        if user is None:
+            user = User(username=f"person-{person.pk}", email=person.email)
+            # Vietnamese names read family first: all of it in first_name, which
+            # get_full_name() prints first.
+            user.first_name = person.full_name[:150]
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+        fresh.user = user
+        fresh.save(update_fields=["user", "updated_at"])
+    person.user = fresh.user
+    return fresh.user
 
 
 def sign_in_link(person: Person, next_url: str = "") -> str:

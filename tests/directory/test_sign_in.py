@@ -128,3 +128,21 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(client
     assert response.status_code == 429
     assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_two_copies_of_one_person_get_one_account(db):
+    # given: one person read twice, as two notices of one sending read them
+    from directory.models import Person
+    from directory.services.accounts import ensure_attendee_account
+
+    person = PersonFactory(email="du@example.vn")
+    first, second = Person.objects.get(pk=person.pk), Person.objects.get(pk=person.pk)
+
+    # when: each asks for the sign-in account
+    made = ensure_attendee_account(person=first)
+    found = ensure_attendee_account(person=second)
+
+    # then: there is one account, linked to the person
+    assert made == found
+    person.refresh_from_db()
+    assert person.user == made

@@ -186,7 +186,6 @@ def test_those_already_invited_to_each_occurrence_get_its_update(network, vinh_p
     coordinator = factories.coordinator(network.district_points[0].unit, username="dm-1")
     coordinator.email = "dm1@example.vn"
     coordinator.save()
-    from directory.services.accounts import ensure_attendee_account
     from events.services import add_to_roster, assign_coordinator
 
     assign_coordinator(point=network.district_points[0], user=coordinator)
@@ -195,9 +194,6 @@ def test_those_already_invited_to_each_occurrence_get_its_update(network, vinh_p
         email="du@example.vn",
         agency=factories.AgencyFactory(unit=network.district_points[0].unit),
     )
-    # An account up front: two invitations to one new person in one sending would each
-    # try to make it (a problem of the sign-in links, outside this feature).
-    ensure_attendee_account(person=person)
     for occurrence in occurrences(series):
         add_to_roster(
             actor=coordinator,
