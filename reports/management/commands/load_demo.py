@@ -33,7 +33,8 @@ class Command(BaseCommand):
                     "Demo logins (password for staff: " + DEMO_PASSWORD + "):",
                     "  admin      system administrator (Django admin)",
                     "  bonoivu    national organiser, Vụ CCHC, Bộ Nội vụ",
-                    "  vinhphuc   provincial organiser, Sở Nội vụ Vĩnh Phúc",
+                    "  vinhphuc   provincial organiser, Sở Nội vụ Vĩnh Phúc (the 2021 records)",
+                    "  phutho     provincial organiser, Sở Nội vụ Phú Thọ (today's communes)",
                     "  songlo     coordinator of the Sông Lô district point",
                     f"  attendee   ask for a sign-in link at /accounts/link/ with "
                     f"{directory.attendee_email}; the worker prints the e-mail",
