@@ -91,7 +91,7 @@ def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
         return person.user
     # Two notices to one person in one sending carry two copies of the row, both without
     # an account: the row is read again under a lock, so the second finds the first's.
-    fresh = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    fresh = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if fresh.user_id is None:
         User = get_user_model()
         user = User.objects.filter(username=f"person-{person.pk}").first()
