@@ -1,6 +1,7 @@
 import email
 import email.message
 import email.policy
+import importlib
 import socket
 
 import pytest
@@ -9,6 +10,23 @@ from django.utils import translation
 from directory.models import AdministrativeUnit
 from tests import factories
 from tests.seed_network import ministry_organiser, network, vinh_phuc_organiser  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The six reform areas of Resolution 76/NQ-CP, which a migration seeds: a transactional
+    test (a live server, a real worker) empties every table when it ends, so the next one
+    would find none and depend on the order the tests ran in."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in (
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from training.models import ReformArea
+
+    seeded = importlib.import_module("training.migrations.0002_seed_reform_areas")
+    for number, name, name_en in seeded.REFORM_AREAS:
+        ReformArea.objects.get_or_create(number=number, defaults={"name": name, "name_en": name_en})
 
 
 @pytest.fixture(autouse=True)

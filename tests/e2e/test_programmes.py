@@ -116,7 +116,13 @@ def test_the_national_organiser_sets_up_the_2026_programme(
             page.get_by_label("Ảnh con dấu").set_input_files(stamp)
             page.get_by_role("button", name="Lưu mẫu giấy chứng nhận").click()
             expect(page.get_by_alt_text("Ảnh con dấu")).to_be_visible()
-            assert page.get_by_alt_text("Ảnh con dấu").evaluate("img => img.naturalWidth") == 120
+            stamp_shown = page.get_by_alt_text("Ảnh con dấu")
+            # The page is shown before the image has arrived: wait for it, then measure.
+            stamp_shown.evaluate(
+                "img => img.complete && img.naturalWidth ? 0"
+                " : new Promise(done => img.addEventListener('load', done, {once: true}))"
+            )
+            assert stamp_shown.evaluate("img => img.naturalWidth") == 120
             page.screenshot(path=shots / "programme-detail-desktop.png", full_page=True)
 
             programme.refresh_from_db()

@@ -61,6 +61,7 @@ def test_a_provincial_organiser_names_a_commune_coordinator(
     # when: from home, through the menu to the directory's staff and roles
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Trình đơn").click()
+    page.locator("#main-nav").get_by_role("button", name="Danh bạ").click()
     page.locator("#main-nav").get_by_role("link", name="Cán bộ", exact=True).click()
     page.locator("#staff-and-roles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cán bộ và vai trò")

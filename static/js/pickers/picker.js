@@ -59,6 +59,12 @@ function enhance(TomSelect, select, texts) {
       })
         .then((response) => (response.ok ? response.json() : { results: [], more: false }))
         .then((data) => {
+          // An answer to an earlier text (the list asked for on focus, say) that arrives
+          // after the answer to what is typed now must not replace it.
+          if (picker.inputValue() !== query) {
+            callback();
+            return;
+          }
           picker.clearOptions();
           callback(data.results);
           // More matches than one page: the user narrows by typing further.
