@@ -13,7 +13,7 @@ from common.search import search_folded
 from . import selectors
 from .models import AdministrativeUnit, Agency, RoleAssignment, RoleChange
 from .services import agencies as agency_services
-from .services import staff
+from .services import roles, staff
 
 router = Router(tags=["directory"])
 
@@ -299,14 +299,14 @@ def grant(request: HttpRequest, data: GrantIn) -> Status:
     unit = selectors.get_unit_for(request.user, data.unit_id) if data.unit_id else None
     if data.person_id is not None and data.user_id is None:
         person = selectors.get_person_for(request.user, data.person_id)
-        assignment = staff.grant_role_to_person(
+        assignment = roles.grant_role_to_person(
             actor=request.user, person=person, role=data.role, unit=unit, reason=data.reason
         )
     elif data.user_id is not None and data.person_id is None:
         user = selectors.staff_users_for(request.user).filter(pk=data.user_id).first()
         if user is None:
             raise Http404
-        assignment = staff.grant_role(
+        assignment = roles.grant_role(
             actor=request.user, user=user, role=data.role, unit=unit, reason=data.reason
         )
     else:
@@ -318,7 +318,7 @@ def grant(request: HttpRequest, data: GrantIn) -> Status:
 def revoke(request: HttpRequest, assignment_id: int, reason: str = "") -> Status:
     """Within the caller's own scope; an organiser keeps their last organiser role."""
     assignment = selectors.get_role_assignment_for(request.user, assignment_id)
-    staff.revoke_role(actor=request.user, assignment=assignment, reason=reason[:300])
+    roles.revoke_role(actor=request.user, assignment=assignment, reason=reason[:300])
     return Status(204, None)
 
 

@@ -26,7 +26,8 @@ from .forms import (
 )
 from .models import RoleAssignment
 from .services import request_sign_in_link
-from .services.staff import create_staff_account, grant_role, grant_role_to_person, revoke_role
+from .services.roles import grant_role, grant_role_to_person, revoke_role
+from .services.staff import create_staff_account
 
 PAGE_SIZE = 50
 

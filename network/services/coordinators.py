@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from directory.collation import name_sort_key
 from directory.models import AdministrativeUnit, Agency, Person, RoleAssignment
 from directory.selectors import Scope, scope_for
-from directory.services import normalise_phone, staff
+from directory.services import normalise_phone, roles, staff
 from events.models import BridgePoint
 
 Coordinators = BridgePoint.coordinators.through
@@ -172,10 +172,10 @@ def grant_coordinator_roles(
     """The coordinator role over each (account, unit); idempotent, audited, all or none."""
     unique = {(user.pk, unit.pk): (user, unit) for user, unit in grants}
     try:
-        staff.grant_roles(
+        roles.grant_roles(
             actor=actor,
             grants=[
-                staff.Grant(user=user, role=COORDINATOR, unit=unit)
+                roles.Grant(user=user, role=COORDINATOR, unit=unit)
                 for user, unit in unique.values()
             ],
         )
@@ -290,4 +290,4 @@ def remove_coordinator(*, actor: AbstractBaseUser, point: BridgePoint, user_id: 
         user_id=user_id, role=COORDINATOR, unit=point.unit
     ).select_related("user", "unit")
     for assignment in role:
-        staff.revoke_role(actor=actor, assignment=assignment)
+        roles.revoke_role(actor=actor, assignment=assignment)

@@ -4,7 +4,7 @@ every refusal in the ErrorOut shape."""
 import pytest
 
 from directory.models import Agency, Person, RoleAssignment, RoleChange
-from directory.services.staff import grant_role_to_person
+from directory.services.roles import grant_role_to_person
 from tests import factories
 
 Role = RoleAssignment.Role

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from directory.models import Person, RoleAssignment, RoleChange
-from directory.services.staff import grant_role_to_person
+from directory.services.roles import grant_role_to_person
 from tests import factories
 from tests.checkins import eager_tasks  # noqa: F401
 

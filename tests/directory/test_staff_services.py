@@ -6,16 +6,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from directory.models import AdministrativeUnit, Agency, Person, RoleAssignment, RoleChange
-from directory.services.staff import (
+from directory.services.roles import (
     Grant,
-    StaffDetails,
-    create_staff_account,
-    create_staff_accounts,
     grant_role,
     grant_role_to_person,
     grant_roles,
-    invite_person,
     revoke_role,
+)
+from directory.services.staff import (
+    StaffDetails,
+    create_staff_account,
+    create_staff_accounts,
+    invite_person,
 )
 from tests import factories
 

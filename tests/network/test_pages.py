@@ -296,7 +296,7 @@ def test_the_list_and_a_point_take_the_same_queries_for_9_points_as_for_60(
 
 def test_revoking_a_coordinators_role_takes_them_off_the_units_points(today, national):
     from directory.models import RoleAssignment
-    from directory.services.staff import revoke_role
+    from directory.services.roles import revoke_role
     from network.services.coordinators import appoint_coordinator
 
     point = factories.BridgePointFactory(name="Điểm cầu Xã Lãng Công", unit=today["lang_cong"])
