@@ -126,8 +126,10 @@ def live_counts(session: Session, participations: QuerySet | None = None) -> Ses
     points = participations if participations is not None else session.participations.all()
     points = list(points.select_related("point").order_by("point__unit__path", "point__name"))
     counts = {p.pk: PointCount(p.pk, p.point_id, p.point.name) for p in points}
+    # One point's page counts that point's rows, not the national session's 300,000.
+    only = {"participation_id__in": list(counts)} if participations is not None else {}
     on_roster = (
-        RosterEntry.objects.filter(session=session, removed_at__isnull=True)
+        RosterEntry.objects.filter(session=session, removed_at__isnull=True, **only)
         .values("participation_id")
         .annotate(n=Count("pk"))
     )
@@ -136,7 +138,7 @@ def live_counts(session: Session, participations: QuerySet | None = None) -> Ses
             counts[row["participation_id"]].on_roster = row["n"]
     arrived = (
         Attendance.objects.filter(
-            session=session, checked_in_at__isnull=False, entry__removed_at__isnull=True
+            session=session, checked_in_at__isnull=False, entry__removed_at__isnull=True, **only
         )
         .values("participation_id")
         .annotate(n=Count("pk"), last=Max("checked_in_at"))

@@ -89,7 +89,9 @@ def roster(request: HttpRequest, participation_id: int) -> HttpResponse:
         "counts": counts,
         "is_open": participation.session.status == participation.session.Status.SCHEDULED,
         "walk_in_form": PersonDetailsForm(prefix="walk"),
-        "agency_form": InviteAgencyForm(agencies=_agencies(request, participation)),
+        "agency_form": InviteAgencyForm(
+            agencies=_agencies(request, participation), unit_id=participation.point.unit_id
+        ),
         "reason_form": ReasonForm(),
         "recent_scans": selectors.recent_scans(participation, limit=10),
         "unreached": unreached_people(request.user, participation),
@@ -148,7 +150,11 @@ def _report(request: HttpRequest, result: events_services.RosterResult) -> None:
 @require_POST
 def roster_invite_agency(request: HttpRequest, participation_id: int) -> HttpResponse:
     participation = selectors.kept_participation(request.user, participation_id)
-    form = InviteAgencyForm(request.POST, agencies=_agencies(request, participation))
+    form = InviteAgencyForm(
+        request.POST,
+        agencies=_agencies(request, participation),
+        unit_id=participation.point.unit_id,
+    )
     if not form.is_valid():
         messages.error(request, _("Choose an agency of this point's area."))
         return redirect(_roster_url(participation))

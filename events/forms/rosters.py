@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapMixin
+from common.pickers import Picker
 from directory.models import Agency
 
 from ..models import ReminderRule
@@ -53,10 +54,15 @@ class ReasonForm(BootstrapMixin, forms.Form):
 class InviteAgencyForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
 
-    def __init__(self, *args: object, agencies: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, agencies: object = None, unit_id: int | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         if agencies is not None:
             self.fields["agency"].queryset = agencies
+        # A province's point reaches thousands of agencies: they are typed, not listed.
+        self.fields["agency"].widget = Picker("directory:pick_agencies", params={"unit": unit_id})
+        self.fields["agency"].widget.choices = self.fields["agency"].choices
         self.style_fields()
 
 

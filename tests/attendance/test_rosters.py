@@ -6,6 +6,8 @@ import shutil
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -349,3 +351,25 @@ def test_the_badge_sheet_qr_codes_are_the_people_s_tickets(client, rush, tmp_pat
     ).stdout.split()
 
     assert sorted(decoded) == sorted(ticket_for(e.pk, e.ticket_version) for e in rush.entries)
+
+
+def test_the_roster_page_counts_its_own_point_and_reads_no_other_points_rows(client, rush):
+    # given: Tam Đảo has its own delegate on the same session
+    client.force_login(rush.coordinator)
+    url = reverse("attendance:roster", args=[rush.song_lo.pk])
+
+    # when: Sông Lô's roster page is opened
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    # then: its counts are its own, and the counting reads only its rows (the national
+    # session has 300,000: counting them all on every point's page cost 0.3 s)
+    (count,) = response.context["counts"].points
+    assert count.participation_id == rush.song_lo.pk
+    assert count.on_roster == len(rush.entries)
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counting and all(
+        '"participation_id" IN (' in sql or '"participation_id" = ' in sql for sql in counting
+    )
+    # and the agencies to invite are typed, not listed
+    assert 'data-picker-source="/directory/pick/agencies/?unit=' in response.content.decode()
