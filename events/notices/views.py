@@ -36,6 +36,27 @@ def _progress_json(session: Session) -> list[dict[str, object]]:
     ]
 
 
+POINTS_PAGE_SIZE = 30
+
+
+def _problem_points(request: HttpRequest, session: Session) -> dict[str, object]:
+    """One page of the points with people to reach, ?points=<page>."""
+    number = number_or_none(request.GET.get("points"), minimum=1) or 1
+    start = (number - 1) * POINTS_PAGE_SIZE
+    rows, total = selectors.notice_problems_by_point(
+        request.user, session, start=start, stop=start + POINTS_PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("points", None)
+    return {
+        "by_point": rows,
+        "by_point_total": total,
+        "by_point_previous": number - 1 if number > 1 else None,
+        "by_point_next": number + 1 if start + POINTS_PAGE_SIZE < total else None,
+        "by_point_query": query.urlencode(),
+    }
+
+
 @organiser_required
 @require_GET
 def session_notices(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,7 +71,7 @@ def session_notices(request: HttpRequest, pk: int) -> HttpResponse:
         "busy": any(row.waiting for row in progress),
         "plan_source": plan_source,
         "plan": plan,
-        "by_point": selectors.notice_problems_by_point(request.user, session),
+        **_problem_points(request, session),
         "page": page_of(request, to_fix, PAGE_SIZE),
         "point": point,
         "can_edit": scope_for(request.user).covers_unit(session.host_point.unit),

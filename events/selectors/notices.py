@@ -105,8 +105,11 @@ class PointProblems:
     no_address: int
 
 
-def notice_problems_by_point(user: AnyUser, session: Session) -> list[PointProblems]:
-    """People whose notices failed or had no address, counted per bridge point in reach."""
+def notice_problems_by_point(
+    user: AnyUser, session: Session, *, start: int = 0, stop: int | None = None
+) -> tuple[list[PointProblems], int]:
+    """People whose notices failed or had no address, counted per bridge point in reach:
+    the points from `start` to `stop` (a national session has 3,356), and how many there are."""
     rows = (
         _to_fix_in_reach(user, session)
         .order_by("participation__point__name")
@@ -116,7 +119,8 @@ def notice_problems_by_point(user: AnyUser, session: Session) -> list[PointProbl
             no_address=Count("person", distinct=True, filter=Q(status=Notice.Status.SKIPPED)),
         )
     )
-    return [PointProblems(*row) for row in rows]
+    total = rows.count()
+    return [PointProblems(*row) for row in rows[start:stop]], total
 
 
 def notices_to_fix(user: AnyUser, session: Session, participation_id: int | None = None):
