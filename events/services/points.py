@@ -16,11 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from directory.models import AdministrativeUnit, RoleAssignment
 from directory.selectors import Scope, valid_on_q
-from directory.services import grant_role
+from directory.services import CURRENT_LIST_VALID_FROM, grant_role
 
 from ..models import BridgePoint, Notice, RosterChange, RosterEntry, SessionPoint
 from ..notices.kinds import RegisteredKind
 from ..notices.planning import queue_entry_notices
+
+# The July 2025 reorganisation abolished the districts (directory.services.tree).
+DISTRICTS_ENDED = CURRENT_LIST_VALID_FROM
 
 POINT_REMOVED = "point_removed"
 
@@ -121,6 +124,37 @@ def select_points(
         BridgePoint.objects.filter(wanted, scope.units_q("unit__"), is_active=True)
         .exclude(pk__in=selection.remove)
         .order_by()
+    )
+
+
+def why_no_points(*, selection: PointSelection, on: date) -> str:
+    """Why a choice found no active point, in words an organiser can act on: a unit that no
+    longer existed on the day (the districts ended on 30/06/2025), or units with no point
+    made yet."""
+    units = AdministrativeUnit.objects.in_bulk(
+        {rule.unit_id for rule in selection.rules if rule.unit_id is not None}
+    )
+    ended = sorted(
+        (unit for unit in units.values() if not unit.is_valid_on(on)), key=lambda u: u.name
+    )
+    if ended:
+        return _(
+            "%(unit)s no longer existed on %(day)s (it ended on %(ended)s): choose a unit "
+            "of that day, such as the province that took it in."
+        ) % {
+            "unit": ended[0].name,
+            "day": on.strftime("%d/%m/%Y"),
+            "ended": ended[0].valid_until.strftime("%d/%m/%Y"),
+        }
+    if any(rule.level == AdministrativeUnit.Level.DISTRICT for rule in selection.rules) and (
+        on >= DISTRICTS_ENDED
+    ):
+        return _(
+            "There are no districts after 30/06/2025: choose every commune, or every province."
+        )
+    return _(
+        "The chosen units have no active bridge point yet: create them on the bridge-point "
+        "network page (Tạo theo đơn vị hành chính), then schedule again."
     )
 
 

@@ -18,7 +18,13 @@ from ..models import AgendaItem, BridgePoint, InvitedAgency, Session, SessionCha
 from ..notices.planning import send_soon
 from ..selectors import Conflict, find_conflicts
 from ..signals import session_closed
-from .points import PointSelection, insert_participations, select_points, take_away_points
+from .points import (
+    PointSelection,
+    insert_participations,
+    select_points,
+    take_away_points,
+    why_no_points,
+)
 from .rosters import invite_agency_here
 
 
@@ -128,7 +134,14 @@ def schedule_session(
     )
     added = insert_participations(session_id=session.pk, points=points)
     if added == 0:
-        raise ValidationError({"points": _("The choice names no active bridge point.")})
+        raise ValidationError(
+            {
+                "points": [
+                    _("The choice names no active bridge point."),
+                    why_no_points(selection=selection, on=day),
+                ]
+            }
+        )
     record_change(session, SessionChange.Kind.SCHEDULED, actor, points=added)
     return Scheduled(session=session, conflicts=find_conflicts(session=session))
 

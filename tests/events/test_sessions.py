@@ -327,3 +327,40 @@ def test_a_national_organiser_may_add_any_single_point(network, ministry_organis
     session = ministry_training(network, ministry_organiser, selection=selection).session
 
     assert set(session.points.all()) == {network.ben_tre_point, network.district_points[0]}
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        # the "every district of Vĩnh Phúc" for next month: the province has gone
+        ("former_province", "Tỉnh Vĩnh Phúc không còn tồn tại vào ngày"),
+        # every district of the country, after the districts were abolished
+        ("districts", "Không còn cấp huyện sau ngày 30/06/2025"),
+        # today's province, before anyone made its points
+        ("empty_province", "chưa có điểm cầu nào đang hoạt động"),
+    ],
+)
+def test_a_choice_with_no_point_says_why(network, ministry_organiser, rule, reason):
+    today = factories.province("Tỉnh Phú Thọ", "25")
+    rules = {
+        "former_province": UnitRule(unit_id=network.vinh_phuc.pk, level="district"),
+        "districts": UnitRule(level="district"),
+        "empty_province": UnitRule(unit_id=today.pk, level="commune"),
+    }
+    starts = datetime.now().astimezone() + timedelta(days=30)
+
+    with pytest.raises(ValidationError) as refused:
+        vinh_phuc_session(
+            network,
+            ministry_organiser,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            host_point=network.host,
+            selection=PointSelection(rules=(rules[rule],)),
+            record_past=False,
+        )
+
+    messages = refused.value.message_dict["points"]
+    assert messages[0] == "Lựa chọn không có điểm cầu nào đang hoạt động."
+    assert reason in messages[1]
+    assert not Session.objects.filter(starts_at=starts).exists()
