@@ -50,8 +50,9 @@ def sign_in(page, base: str, username: str) -> None:
 
 def pick(page, field_id: str, typed: str, offered: str) -> None:
     """Types into a picker without accents and takes the offer the server makes."""
-    page.locator(f"#{field_id} + .ts-wrapper .ts-control").click()
-    page.keyboard.type(typed)
+    control = page.locator(f"#{field_id}-ts-control")
+    control.click()
+    control.press_sequentially(typed)
     page.locator(f"#{field_id} + .ts-wrapper .ts-dropdown .option", has_text=offered).first.click()
 
 

@@ -50,7 +50,9 @@ function enhance(TomSelect, select, texts) {
     maxOptions: null,
     placeholder: select.dataset.pickerPlaceholder || "",
     plugins: multiple ? ["remove_button", "clear_button"] : select.required ? [] : ["clear_button"],
-    allowEmptyOption: !multiple,
+    // The empty choice is "nothing chosen", never an item: as an item it hides the text box
+    // and the placeholder, and the next tap lands on an input moved off the screen.
+    allowEmptyOption: false,
     shouldLoad: () => true,
     load(query, callback) {
       fetch(pickerUrl(source, query), {
