@@ -16,7 +16,7 @@ from ..services import (
     MAX_SERIES_DURATION,
     SessionEdit,
 )
-from .sessions import PointChoiceMixin, agenda_field, agenda_on, agenda_text, parse_agenda
+from .sessions import SchedulingForm, agenda_field, agenda_on, agenda_text, parse_agenda
 
 
 def moved(form: forms.Form, name: str) -> datetime | None:
@@ -98,7 +98,7 @@ class ChairForm(forms.Form):
         self.fields["chair"].widget.attrs["class"] = "form-select form-select-sm"
 
 
-class SeriesForm(BootstrapMixin, PointChoiceMixin):
+class SeriesForm(SchedulingForm):
     """A recurring session: weekly or monthly, a number of times or until a day."""
 
     class Frequency(models.TextChoices):
@@ -154,15 +154,6 @@ class SeriesForm(BootstrapMixin, PointChoiceMixin):
         "remove_points",
         "record_past",
     ]
-
-    def __init__(
-        self, *args: object, programmes: object, units: object, points: object, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["host_point"].queryset = points
-        self.set_choices(units=units, points=points)
-        self.style_fields()
 
     def clean(self) -> dict[str, object]:
         data = super().clean()

@@ -116,7 +116,21 @@ class PointChoiceMixin(forms.Form):
         )
 
 
-class SessionForm(BootstrapMixin, PointChoiceMixin):
+class SchedulingForm(BootstrapMixin, PointChoiceMixin):
+    """What scheduling one session and scheduling a series share: the caller's programmes,
+    and units and points for the host and the bulk choice."""
+
+    def __init__(
+        self, *args: object, programmes: object, units: object, points: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["host_point"].queryset = points
+        self.set_choices(units=units, points=points)
+        self.style_fields()
+
+
+class SessionForm(SchedulingForm):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=255)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput())
@@ -148,15 +162,6 @@ class SessionForm(BootstrapMixin, PointChoiceMixin):
         "remove_points",
         "record_past",
     ]
-
-    def __init__(
-        self, *args: object, programmes: object, units: object, points: object, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["host_point"].queryset = points
-        self.set_choices(units=units, points=points)
-        self.style_fields()
 
     def clean_agenda(self) -> list[tuple[time, str, str]]:
         return parse_agenda(self.cleaned_data["agenda"])
