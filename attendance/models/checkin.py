@@ -13,6 +13,7 @@ class Method(models.TextChoices):
     SELF = "self", _("Self check-in at the point's screen")
     MANUAL = "manual", _("Found by name")
     WALK_IN = "walk_in", _("Walk-in at the door")
+    PAPER = "paper", _("Entered from a paper sign-in sheet")
 
 
 class Attendance(models.Model):
@@ -51,6 +52,9 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    # Seconds the scanning phone's clock was off when the arrival was recorded, kept only
+    # when far enough off that its time should not be trusted without a look.
+    device_clock_skew = models.IntegerField(_("device clock off by (seconds)"), null=True, blank=True)
     excuse = models.CharField(_("excuse"), max_length=16, choices=Excuse, blank=True, db_default="")
     excuse_reason = models.CharField(
         _("reason for the excuse"), max_length=300, blank=True, db_default=""
@@ -147,6 +151,8 @@ class ScanAttempt(models.Model):
     # Enough of the payload to investigate a forgery; tickets carry no personal data.
     payload = models.CharField(max_length=120, blank=True)
     device_time = models.DateTimeField(_("time on the device"), null=True, blank=True)
+    # The device's clock when it sent the scan, minus the server's clock then.
+    clock_skew = models.IntegerField(_("device clock off by (seconds)"), null=True, blank=True)
     server_time = models.DateTimeField(_("time on the server"), db_index=True)
     recorded_time = models.DateTimeField(null=True, blank=True)
 
@@ -171,6 +177,7 @@ class AttendanceChange(models.Model):
         EXCUSE_REQUESTED = "excuse_requested", _("Excuse requested")
         EXCUSE_DECIDED = "excuse_decided", _("Excuse decided")
         TIME_CORRECTED = "time_corrected", _("Time corrected")
+        PAPER_ENTERED = "paper_entered", _("Entered from a paper sign-in sheet")
 
     attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind)
@@ -186,7 +193,7 @@ class AttendanceChange(models.Model):
         ordering = ["attendance", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["undone", "time_corrected"]) | ~Q(reason=""),
+                condition=~Q(kind__in=["undone", "time_corrected", "paper_entered"]) | ~Q(reason=""),
                 name="attendance_change_says_why",
             ),
         ]

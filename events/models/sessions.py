@@ -1,9 +1,11 @@
 """Sessions, their series and agenda, the points that take part, and the record of changes."""
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Person
 
 from .points import BridgePoint
+
+# An organiser may widen the check-in window, within a week on either side.
+CHECKIN_WIDEN_LIMIT_MINUTES = 7 * 24 * 60
 
 
 def http_url_only(value: str) -> None:
@@ -59,6 +64,8 @@ class Session(models.Model):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
+        # Its end has passed; attendance may still be corrected until it is closed.
+        HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
         CLOSED = "closed", _("Closed")
 
@@ -97,6 +104,20 @@ class Session(models.Model):
         default=15,
         help_text=_("Delegates who check in later than this after the start count as late."),
     )
+    # The check-in window: scans outside it are refused (not_open_yet, ended).
+    checkin_opens_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before the start)"),
+        default=60,
+        validators=[MaxValueValidator(CHECKIN_WIDEN_LIMIT_MINUTES)],
+    )
+    checkin_closes_minutes = models.PositiveSmallIntegerField(
+        _("check-in stays open (minutes after the end)"),
+        default=0,
+        validators=[MaxValueValidator(CHECKIN_WIDEN_LIMIT_MINUTES)],
+    )
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True, editable=False)
+    # When its organisers were told that it will close itself; at most once.
+    close_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -131,6 +152,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def checkin_opens_at(self) -> datetime:
+        return self.starts_at - timedelta(minutes=self.checkin_opens_minutes)
+
+    @property
+    def checkin_closes_at(self) -> datetime:
+        return self.ends_at + timedelta(minutes=self.checkin_closes_minutes)
 
 
 class AgendaItem(models.Model):
