@@ -174,6 +174,13 @@ SELF_CHECK_IN_STEP_SECONDS = env.int("SELF_CHECK_IN_STEP_SECONDS", default=30)
 SCAN_RATE_PER_MINUTE = env.int("SCAN_RATE_PER_MINUTE", default=240)
 # Lookups that find nobody, per caller: walking roster ids is slowed to this.
 SCAN_MISSES_PER_MINUTE = env.int("SCAN_MISSES_PER_MINUTE", default=30)
+# A phone whose clock is further off than this when it sends a scan is flagged on the
+# roster: its device time is not trusted silently.
+CHECKIN_CLOCK_SKEW_SECONDS = env.int("CHECKIN_CLOCK_SKEW_SECONDS", default=300)
+# A session whose end has passed is held; it closes itself this many days later, after
+# its organisers were told SESSION_CLOSE_WARNING_DAYS before.
+SESSION_AUTO_CLOSE_DAYS = env.int("SESSION_AUTO_CLOSE_DAYS", default=14)
+SESSION_CLOSE_WARNING_DAYS = env.int("SESSION_CLOSE_WARNING_DAYS", default=3)
 # Fonts for PDFs (badges, certificates), installed by `npm ci` with the other front-end files.
 PDF_FONT_DIR = BASE_DIR / "node_modules" / "dejavu-fonts-ttf" / "ttf"
 
