@@ -311,6 +311,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.expire_report_exports",
         "schedule": timedelta(hours=6),
     },
+    "sessions-lifecycle": {
+        "task": "events.tasks.advance_sessions",
+        "schedule": timedelta(minutes=5),
+    },
     "notices-tick": {
         "task": "events.tasks.tick",
         "schedule": timedelta(seconds=NOTICE_TICK_SECONDS),
