@@ -154,6 +154,11 @@ class Session(models.Model):
         return self.title
 
     @property
+    def attendance_open(self) -> bool:
+        """Attendance may still be recorded or corrected: neither cancelled nor closed."""
+        return self.status in (self.Status.SCHEDULED, self.Status.HELD)
+
+    @property
     def checkin_opens_at(self) -> datetime:
         return self.starts_at - timedelta(minutes=self.checkin_opens_minutes)
 
