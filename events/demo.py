@@ -17,6 +17,7 @@ from .services import (
     AgendaEntry,
     PointSelection,
     UnitRule,
+    advance_sessions,
     assign_coordinator,
     invite_agency,
     schedule_series,
@@ -290,3 +291,13 @@ def _schedule_upcoming_training(
             point=song_lo,
             agency=agency,
         )
+
+
+def advance_demo_sessions() -> dict[str, int]:
+    """What the beat does every few minutes, done once: the demo's past sessions become
+    held and their organisers are told when each will close itself (a session the demo
+    closed itself, as the certificates' one, stays closed); idempotent.
+
+    Run after the other apps' demos, which fill past sessions' rosters as if before the
+    event: a held session takes no new invitations."""
+    return advance_sessions()

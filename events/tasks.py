@@ -1,10 +1,12 @@
-"""Celery tasks for notices: thin, idempotent, and driven by the rows in the database."""
+"""Celery tasks for notices and the sessions' lifecycle: thin, idempotent, and driven by
+the rows in the database."""
 
 from celery import shared_task
 
 from common.tasks import dispatch
 
 from .notices import planning, sending
+from .services import lifecycle
 
 
 @shared_task(ignore_result=True)
@@ -25,3 +27,10 @@ def tick() -> int:
 def send_notices() -> int:
     """Send due notices for up to NOTICE_TASK_SECONDS; what it leaves, the next tick takes."""
     return sending.send_due_notices().handled
+
+
+@shared_task(ignore_result=True)
+def advance_sessions() -> None:
+    """Every few minutes from beat: ended sessions become held, those soon to close
+    themselves warn their organisers, those due close. Safe to run twice at once."""
+    lifecycle.advance_sessions()

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from attendance.models import Attendance
 from directory.selectors import AnyUser, Scope, scope_for, valid_on_q
@@ -69,10 +70,25 @@ def scheduled_sessions(user: AnyUser) -> QuerySet[Session]:
     return sessions_for(user).filter(status=Session.Status.SCHEDULED)
 
 
+def _held(now: datetime) -> Q:
+    """Held, or ended and not yet marked held by the beat (a few minutes at most)."""
+    return Q(status=Session.Status.HELD) | Q(status=Session.Status.SCHEDULED, ends_at__lt=now)
+
+
 def sessions_to_close(user: AnyUser, *, now: datetime | None = None) -> QuerySet[Session]:
-    """Sessions that ended but were never closed: their attendance is still open to edits."""
+    """Sessions held but not closed that the organiser may close (hosted in their scope),
+    the oldest first, as they will close themselves: their attendance is still open."""
     now = now or timezone.now()
-    return scheduled_sessions(user).filter(ends_at__lt=now).order_by("-ends_at", "-pk")
+    return (
+        sessions_for(user)
+        .filter(scope_for(user).units_q("host_point__unit__"), _held(now))
+        .order_by("ends_at", "pk")
+    )
+
+
+def attendance_open_q(prefix: str = "") -> Q:
+    """Rows of sessions whose attendance may still change: scheduled or held."""
+    return Q(**{f"{prefix}status__in": [Session.Status.SCHEDULED, Session.Status.HELD]})
 
 
 def uncovered_points(user: AnyUser) -> QuerySet[BridgePoint]:
@@ -98,8 +114,8 @@ def pending_excuses(user: AnyUser) -> QuerySet[Attendance]:
         return Attendance.objects.none()
     return Attendance.objects.filter(
         scope.units_q("participation__point__unit__"),
+        attendance_open_q("session__"),
         excuse=Attendance.Excuse.REQUESTED,
-        session__status=Session.Status.SCHEDULED,
     )
 
 
@@ -131,8 +147,8 @@ def failed_notices(user: AnyUser) -> QuerySet[Notice]:
     """Notices that failed for sessions still to be held or closed, at points in scope."""
     return Notice.objects.filter(
         scope_for(user).units_q("participation__point__unit__"),
+        attendance_open_q("session__"),
         status=Notice.Status.FAILED,
-        session__status=Session.Status.SCHEDULED,
     )
 
 
@@ -182,21 +198,20 @@ def month_by_status(user: AnyUser, *, now: datetime) -> dict[str, object]:
         if start.month == 12
         else start.replace(month=start.month + 1)
     )
-    scheduled = Q(status=Session.Status.SCHEDULED)
     counts = (
         sessions_for(user)
         .filter(starts_at__gte=start, starts_at__lt=end)
         .aggregate(
-            upcoming=Count("pk", filter=scheduled & Q(ends_at__gte=now)),
-            overdue=Count("pk", filter=scheduled & Q(ends_at__lt=now)),
+            upcoming=Count("pk", filter=Q(status=Session.Status.SCHEDULED, ends_at__gte=now)),
+            overdue=Count("pk", filter=_held(now)),
             closed=Count("pk", filter=Q(status=Session.Status.CLOSED)),
             cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
         )
     )
     labels = {
         "upcoming": _("To be held"),
-        "overdue": _("Ended, not closed"),
-        "closed": _("Closed"),
+        "overdue": _("Held, not closed"),
+        "closed": pgettext("session state", "Closed"),
         "cancelled": _("Cancelled"),
     }
     return {

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from attendance.models import Attendance, AttendanceChange
 from directory.selectors import scope_for
-from events.models import Session
 
 MAX_DECISIONS = 200
 
@@ -61,8 +60,7 @@ def decide_excuses(
     waiting = [
         row
         for row in rows
-        if row.excuse == Attendance.Excuse.REQUESTED
-        and row.session.status == Session.Status.SCHEDULED
+        if row.excuse == Attendance.Excuse.REQUESTED and row.session.attendance_open
     ]
     waiting_ids = {row.pk for row in waiting}
     skipped = sorted(row.entry.person.full_name for row in rows if row.pk not in waiting_ids)

@@ -1,6 +1,7 @@
 """The site's home: the organiser's desk, a coordinator's directory overview, an attendee's
 own record."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -59,10 +60,11 @@ def _organiser_home(request: HttpRequest) -> HttpResponse:
 def sessions_to_close(request: HttpRequest) -> HttpResponse:
     page = page_of(
         request,
-        selectors.sessions_to_close(request.user).select_related(None),
+        selectors.sessions_to_close(request.user).select_related("programme"),
         SESSION_PAGE_SIZE,
     )
-    return render(request, "home/sessions_to_close.html", {"page": page})
+    context = {"page": page, "auto_close_days": settings.SESSION_AUTO_CLOSE_DAYS}
+    return render(request, "home/sessions_to_close.html", context)
 
 
 @organiser_required

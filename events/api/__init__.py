@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from common.api import BoundedPageNumberPagination, Id
+from common.api import BoundedPageNumberPagination, ErrorOut, Id, error_body
 from directory.selectors import get_agency_for, get_unit_for
 from training.selectors import get_programme_for
 
@@ -75,7 +75,9 @@ class SessionOut(Schema):
     ends_at: datetime
     host_point_id: int
     meeting_url: str
-    status: str
+    status: str = Field(description="scheduled, held (its end has passed), closed or cancelled.")
+    held_at: datetime | None = Field(description="When its end passed and it became held.")
+    closed_at: datetime | None = Field(description="When it was closed, by hand or by itself.")
     sequence: int
     series_id: int | None
     point_count: int
@@ -257,11 +259,20 @@ def cancel_session(request: HttpRequest, session_id: int, data: CancelIn) -> dic
     )
 
 
-@router.post("/sessions/{session_id}/close", response=SessionDetailOut, summary="Close")
-def close_session(request: HttpRequest, session_id: int) -> dict[str, object]:
-    """Close a session that has started: its rosters and attendance freeze."""
+@router.post(
+    "/sessions/{session_id}/close",
+    response={200: SessionDetailOut, 409: ErrorOut},
+    summary="Close",
+)
+def close_session(request: HttpRequest, session_id: int) -> object:
+    """Close a held session (or one that has started): its rosters and attendance freeze
+    and the programme's certificates may be collated. A session already closed answers 409
+    `already_closed` and changes nothing."""
     session = selectors.get_session_for(request.user, session_id)
-    return session_out(services.close_session(actor=request.user, session=session))
+    try:
+        return session_out(services.close_session(actor=request.user, session=session))
+    except services.SessionAlreadyClosed as error:
+        return Status(409, error_body("already_closed", error.messages[0]))
 
 
 @router.post("/series", response={201: SeriesOut}, summary="Schedule a recurring session")

@@ -11,11 +11,13 @@ from email.utils import parseaddr
 import qrcode
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from ..calendars import describe_location, invitation_calendar
-from ..models import Notice, RosterEntry, Session
+from ..models import Notice, RosterEntry, Session, SessionPoint
+from ..states import clock_and_day, closes_itself_at, day
 from .channels import Message
 from .kinds import RegisteredKind, registered
 
@@ -43,6 +45,16 @@ def provide_roster_path(provider: Callable[[int], str]) -> None:
     """How to reach a bridge point's roster page, for the coordinators' checklist."""
     global _roster_path
     _roster_path = provider
+
+
+# How many people checked in at a session: attendance's figure, for the organisers'
+# warning that the session is about to close itself (left out when nobody provides it).
+_checked_in_count: Callable[[int], int] | None = None
+
+
+def provide_checked_in_count(provider: Callable[[int], int]) -> None:
+    global _checked_in_count
+    _checked_in_count = provider
 
 
 def _parts(notice: Notice, extension: RegisteredKind | None) -> PersonalParts | None:
@@ -108,6 +120,11 @@ def _lead(extension: RegisteredKind, session: Session) -> str:
 
 def _subject(notice: Notice, session: Session, extension: RegisteredKind | None) -> str:
     names = {"title": session.title, "when": when(session.starts_at)}
+    if notice.kind == Notice.Kind.SESSION_CLOSING:
+        return _("“%(title)s” will close itself on %(closes)s") % {
+            "title": session.title,
+            "closes": day(_closes(session)),
+        }
     if extension is not None:
         return str(extension.subject) % {**names, "programme": session.programme.title}
     subjects = {
@@ -127,6 +144,33 @@ def _change(notice: Notice) -> dict[str, object]:
     return {
         "previous_start": when(datetime.fromisoformat(before)) if before else "",
         "reason": details.get("reason", ""),
+    }
+
+
+def _closes(session: Session) -> datetime:
+    return (
+        closes_itself_at(
+            status=session.status,
+            ends_at=session.ends_at,
+            close_warned_at=session.close_warned_at,
+            now=timezone.now(),
+        )
+        or timezone.now()
+    )
+
+
+def _closing(notice: Notice) -> dict[str, object]:
+    """What the organisers' warning says: what is recorded, when it closes, where to go."""
+    if notice.kind != Notice.Kind.SESSION_CLOSING:
+        return {}
+    session = notice.session
+    return {
+        "held_on": clock_and_day(session.starts_at),
+        "closes": clock_and_day(_closes(session)),
+        "point_count": SessionPoint.objects.filter(session=session).count(),
+        "roster_count": RosterEntry.objects.filter(session=session, removed_at=None).count(),
+        "checked_in_count": _checked_in_count(session.pk) if _checked_in_count else None,
+        "session_link": settings.SITE_URL + reverse("events:session_detail", args=[session.pk]),
     }
 
 
@@ -165,6 +209,7 @@ def render(notice: Notice, *, roster_size: int | None = None) -> Message:
             "about_programme": bool(extension and extension.about_programme),
             "short_label": extension.short_label if extension else "",
             **_change(notice),
+            **_closing(notice),
         }
         subject = _subject(notice, session, extension)
         text = render_to_string("events/email/notice.txt", context)

@@ -146,7 +146,8 @@ def _plan_changes(now: datetime, report: PlanReport) -> None:
 def _plan_reminders(now: datetime, report: PlanReport) -> None:
     sessions = (
         Session.objects.filter(
-            status__in=[Session.Status.SCHEDULED, Session.Status.CLOSED],
+            # Follow-ups after the end (a survey request) go to held and closed ones too.
+            status__in=[Session.Status.SCHEDULED, Session.Status.HELD, Session.Status.CLOSED],
             starts_at__lte=now + PLAN_HORIZON,
             ends_at__gte=now - PLAN_HORIZON,
         )

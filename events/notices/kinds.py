@@ -1,9 +1,10 @@
 """The registry of notice kinds that apps above events add to the outbox.
 
 Events owns the kinds a session makes by itself (invitation, reminder, checklist, update,
-cancellation). An app above it registers each kind of its own in `AppConfig.ready`: who
-receives it, what the message says and where its link leads (surveys registers the survey
-request, certificates the certificate notice). The outbox plans, renders and sends them
+cancellation, and the organisers' warning that a held session is about to close itself).
+An app above it registers each kind of its own in `AppConfig.ready`: who receives it, what
+the message says and where its link leads (surveys registers the survey request,
+certificates the certificate notice). The outbox plans, renders and sends them
 without naming those apps, so the chain of apps stays one-way.
 """
 
@@ -28,6 +29,8 @@ class NoticeKind(models.TextChoices):
     CHECKLIST = "checklist", _("Bridge point checklist")
     UPDATE = "update", _("Session changed")
     CANCELLATION = "cancellation", _("Cancellation")
+    # To the organisers of a held session a few days before it closes itself.
+    SESSION_CLOSING = "session_closing", _("Session closing soon")
 
 
 class PlanKind(models.TextChoices):

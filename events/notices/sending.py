@@ -113,6 +113,8 @@ def _reason_to_skip(notice: Notice, now: datetime) -> str:
         return Problem.REMOVED
     if notice.kind in (*BEFORE_START, Kind.INVITATION, Kind.UPDATE) and now >= session.starts_at:
         return Problem.TOO_LATE
+    if notice.kind == Kind.SESSION_CLOSING and session.status != Session.Status.HELD:
+        return Problem.TOO_LATE  # closed (or cancelled) before the warning went
     return ""
 
 

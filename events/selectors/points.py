@@ -3,7 +3,7 @@ attends, and the points of a session grouped for a page."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -95,16 +95,22 @@ def choosable_units_for(user: AnyUser) -> QuerySet[AdministrativeUnit]:
 
 
 def upcoming_by_point(points: list[BridgePoint], *, limit: int = 5) -> dict[int, list[Session]]:
-    """The next sessions at each of a coordinator's points, in one query."""
+    """The sessions at each of a coordinator's points still to be held, or held and not yet
+    closed (their attendance can still be corrected), oldest first, in one query."""
     now = timezone.now()
     rows = (
-        SessionPoint.objects.filter(point__in=points, session__ends_at__gte=now)
+        SessionPoint.objects.filter(point__in=points)
+        .filter(Q(session__ends_at__gte=now) | Q(session__status=Session.Status.HELD))
         .select_related("session")
         .order_by("session__starts_at")
     )
     upcoming: dict[int, list[Session]] = {point.pk: [] for point in points}
+    # Up to `limit` of each kind, so that old held sessions do not hide the coming ones.
+    shown: dict[tuple[int, bool], int] = {}
     for row in rows:
-        if len(upcoming[row.point_id]) < limit:
+        key = (row.point_id, row.session.status == Session.Status.HELD)
+        if shown.get(key, 0) < limit:
+            shown[key] = shown.get(key, 0) + 1
             upcoming[row.point_id].append(row.session)
     return upcoming
 

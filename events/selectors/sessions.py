@@ -33,7 +33,7 @@ def _overlapping(session: Session) -> Q:
     return Q(
         session__starts_at__lt=session.ends_at,
         session__ends_at__gt=session.starts_at,
-        session__status=Session.Status.SCHEDULED,
+        session__status__in=[Session.Status.SCHEDULED, Session.Status.HELD],
     ) & ~Q(session=session)
 
 

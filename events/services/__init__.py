@@ -15,6 +15,7 @@ from ..notices.sending import SendReport, send_due_notices, senders_needed
 from ..selectors import can_keep_roster, effective_plan
 from .editing import SessionChanged, SessionEdit, edit_session, session_version, set_point_chair
 from .feeds import open_feed, revoke_feed
+from .lifecycle import advance_sessions, close_due, mark_held, warn_closing
 from .points import (
     PointSelection,
     UnitRule,
@@ -43,6 +44,7 @@ from .series import edit_occurrences, expand_rule, schedule_series
 from .sessions import (
     AgendaEntry,
     Scheduled,
+    SessionAlreadyClosed,
     cancel_session,
     change_session_points,
     close_session,
@@ -64,6 +66,7 @@ __all__ = [
     "RosterResult",
     "Scheduled",
     "SendReport",
+    "SessionAlreadyClosed",
     "SessionChanged",
     "SessionEdit",
     "UnitRule",
@@ -71,11 +74,13 @@ __all__ = [
     "add_substitute",
     "add_to_roster",
     "add_walk_in",
+    "advance_sessions",
     "apply_roster_import",
     "assign_coordinator",
     "can_keep_roster",
     "cancel_session",
     "change_session_points",
+    "close_due",
     "close_session",
     "correct_contact",
     "default_plan",
@@ -86,6 +91,7 @@ __all__ = [
     "insert_participations",
     "invite_agency",
     "invite_agency_here",
+    "mark_held",
     "open_feed",
     "plan_due_notices",
     "preview_roster_import",
@@ -108,4 +114,5 @@ __all__ = [
     "session_version",
     "set_point_chair",
     "switch_reminder_rule",
+    "warn_closing",
 ]

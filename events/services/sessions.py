@@ -18,6 +18,7 @@ from ..models import AgendaItem, BridgePoint, InvitedAgency, Session, SessionCha
 from ..notices.planning import send_soon
 from ..selectors import Conflict, find_conflicts
 from ..signals import session_closed
+from ..states import clock_and_day
 from .points import (
     PointSelection,
     insert_participations,
@@ -151,12 +152,54 @@ def _bump(session: Session, *fields: str) -> None:
     session.save(update_fields=[*fields, "sequence", "updated_at"])
 
 
+class SessionAlreadyClosed(ValidationError):
+    """Someone (or the session itself) closed it first: nothing was done twice."""
+
+    def __init__(self, closed_at: datetime | None) -> None:
+        message = (
+            _("This session was already closed at %(when)s.") % {"when": clock_and_day(closed_at)}
+            if closed_at is not None
+            else _("This session is already closed.")
+        )
+        super().__init__(message, code="already_closed")
+
+
+def lock_status(session: Session, *, ending: bool = False) -> None:
+    """Read the session's state again under a row lock, so that a change decided on it
+    cannot cross the beat moving it to held, or a second closing.
+
+    `ending` (closing, cancelling) takes the lock that also waits for the roster and
+    attendance changes under way (see rosters.require_open) and holds off new ones."""
+    row = (
+        Session.objects.select_for_update(no_key=not ending)
+        .filter(pk=session.pk)
+        .values("status", "closed_at", "closed_by_id")
+        .first()
+    )
+    if row is not None:
+        session.status, session.closed_at, session.closed_by_id = (
+            row["status"],
+            row["closed_at"],
+            row["closed_by_id"],
+        )
+
+
 def require_editable(*, actor: AbstractBaseUser, session: Session) -> None:
+    """Its time, points, details and invitations change only while it is scheduled."""
     require_host_in_scope(actor=actor, host_point=session.host_point)
     if session.status == Session.Status.CLOSED:
         raise ValidationError(_("This session is closed: it can no longer be changed."))
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("This session was cancelled: it can no longer be changed."))
+    if session.status == Session.Status.HELD:
+        # Its rosters and attendance stay open to corrections until it is closed.
+        raise ValidationError(
+            _(
+                "The session has been held: its time and bridge points can no longer change; "
+                "close it once its attendance is complete."
+            ),
+            code="held",
+        )
     if session.status != Session.Status.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be changed."))
 
@@ -171,6 +214,7 @@ def reschedule_session(
     record_past: bool = False,
 ) -> Scheduled:
     """Move a session; the calendar SEQUENCE grows and the change is recorded."""
+    lock_status(session)
     require_editable(actor=actor, session=session)
     errors: dict[str, list[str]] = {}
     check_times(starts_at=starts_at, ends_at=ends_at, record_past=record_past, errors=errors)
@@ -204,6 +248,7 @@ def change_session_points(
     remove: tuple[int, ...] = (),
 ) -> Scheduled:
     """Add points by the same bulk choice, or take some away; recorded with what changed."""
+    lock_status(session)
     require_editable(actor=actor, session=session)
     scope = scope_for(actor)
     added = 0
@@ -235,6 +280,7 @@ def change_session_points(
 @transaction.atomic
 def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) -> Session:
     """Cancel a session; it stays, with its history, as STATUS:CANCELLED in calendars."""
+    lock_status(session, ending=True)
     require_editable(actor=actor, session=session)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
@@ -246,15 +292,28 @@ def cancel_session(*, actor: AbstractBaseUser, session: Session, reason: str) ->
 
 
 @transaction.atomic
-def close_session(*, actor: AbstractBaseUser, session: Session) -> Session:
-    """Close a session once it has started: its rosters and attendance freeze."""
-    require_editable(actor=actor, session=session)
-    if timezone.now() < session.starts_at:
+def close_session(*, actor: AbstractBaseUser | None, session: Session) -> Session:
+    """Close a held session, or a scheduled one that has started: its rosters and attendance
+    freeze, the change is recorded and `session_closed` sent (certificates may collate).
+
+    Without an actor it is the session closing itself (`lifecycle.close_due`). Of two
+    closings at once one wins; the other raises SessionAlreadyClosed and changes nothing.
+    """
+    if actor is not None:
+        require_host_in_scope(actor=actor, host_point=session.host_point)
+    lock_status(session, ending=True)
+    if session.status == Session.Status.CLOSED:
+        raise SessionAlreadyClosed(session.closed_at)
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("This session was cancelled: it can no longer be changed."))
+    now = timezone.now()
+    if now < session.starts_at:
         raise ValidationError(_("A session can be closed only after it has started."))
     session.status = Session.Status.CLOSED
-    session.closed_at, session.closed_by = timezone.now(), actor
+    session.closed_at, session.closed_by = now, actor
     session.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
-    record_change(session, SessionChange.Kind.CLOSED, actor)
+    details = {} if actor is not None else {"automatic": True}
+    record_change(session, SessionChange.Kind.CLOSED, actor, **details)
     session_closed.send(sender=Session, session=session, actor=actor)
     return session
 

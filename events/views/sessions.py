@@ -1,6 +1,9 @@
 """Sessions in scope: the list, a session's page at any scale, scheduling, moving,
 changing points, cancelling and closing."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,6 +31,7 @@ from ..forms import (
     SessionForm,
 )
 from ..models import Session, SessionChange, SessionPoint
+from ..states import closes_itself_at, state_of
 
 PAGE_SIZE = 30
 
@@ -85,6 +89,10 @@ CHANGE_FIELDS = {
 
 def _change_line(change: SessionChange) -> str:
     """What an edit changed, as the history shows it: the fields, and short values."""
+    if change.details.get("automatic"):
+        return _("closed by itself: nobody closed it within %(days)s days of its end") % {
+            "days": settings.SESSION_AUTO_CLOSE_DAYS
+        }
     after = change.details.get("after")
     if not isinstance(after, dict):
         return str(change.details.get("reason", ""))
@@ -117,6 +125,27 @@ def _can_edit(scope: Scope, session: Session) -> bool:
     )
 
 
+def _can_close(scope: Scope, session: Session) -> bool:
+    """Held, or scheduled and started (the beat has not marked it held yet)."""
+    return (
+        scope.is_organiser
+        and scope.covers_unit(session.host_point.unit)
+        and (
+            session.status == Session.Status.HELD
+            or (session.status == Session.Status.SCHEDULED and timezone.now() >= session.starts_at)
+        )
+    )
+
+
+def _closes_itself_at(session: Session) -> datetime | None:
+    return closes_itself_at(
+        status=session.status,
+        ends_at=session.ends_at,
+        close_warned_at=session.close_warned_at,
+        now=timezone.now(),
+    )
+
+
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session; for staff its points by province, one province's points a page at a
@@ -143,11 +172,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "changes": [(change, _change_line(change)) for change in changes],
             "conflicts": selectors.find_conflicts(session=session),
-            "can_set_chairs": scope.is_organiser and session.status == Session.Status.SCHEDULED,
+            "can_set_chairs": scope.is_organiser and session.attendance_open,
         }
     else:
         context["location"] = selectors.attendee_location(request.user, session)
-    context["can_close"] = context["can_edit"] and timezone.now() >= session.starts_at
+    context["can_close"] = _can_close(scope, session)
+    if context["can_close"]:
+        context["closes_itself_at"] = _closes_itself_at(session)
     if context["can_edit"]:
         local = {
             "starts_at": timezone.localtime(session.starts_at),
@@ -288,14 +319,34 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organiser_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def close_session(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a session that has started: its rosters and attendance freeze."""
+    """Close a held session (or one that has started), once the organiser has read what
+    closing does; a second closing is told who was first."""
     session = selectors.get_session_for(request.user, pk)
-    try:
-        services.close_session(actor=request.user, session=session)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The session is closed; its attendance is frozen."))
-    return redirect("events:session_detail", session.pk)
+    if request.method == "POST":
+        try:
+            services.close_session(actor=request.user, session=session)
+        except services.SessionAlreadyClosed as error:
+            messages.warning(request, " ".join(error.messages))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The session is closed: its rosters and attendance are frozen."),
+            )
+        return redirect("events:session_detail", session.pk)
+    if not _can_close(scope_for(request.user), session):
+        if session.status == Session.Status.CLOSED:
+            messages.info(request, state_of(session))
+        else:
+            messages.error(request, _("This session cannot be closed now."))
+        return redirect("events:session_detail", session.pk)
+    context = {
+        "session": session,
+        "closes_itself_at": _closes_itself_at(session),
+        "point_count": session.participations.count(),
+        "roster_count": session.roster.filter(removed_at=None).count(),
+    }
+    return render(request, "events/session_close.html", context)

@@ -73,7 +73,7 @@ def test_the_chart_counts_this_months_sessions_by_status(client, phu_tho):
 
     chart = client.get(reverse("home")).context["desk"].month_chart
 
-    assert chart["labels"] == ["Sắp diễn ra", "Hết giờ, chưa kết thúc", "Đã kết thúc", "Đã hủy"]
+    assert chart["labels"] == ["Sắp diễn ra", "Đã diễn ra, chưa đóng", "Đã đóng", "Đã hủy"]
     assert sum(chart["data"]) == chart["total"]
 
 

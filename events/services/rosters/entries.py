@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +25,28 @@ def require_roster_keeper(actor: AbstractBaseUser, participation: SessionPoint) 
 
 
 def require_open(session: Session) -> None:
-    """Rosters and attendance change only while a session is scheduled."""
+    """Rosters and attendance change while a session is scheduled or held, not once it is
+    closed or cancelled. The state is read again under a shared lock on the session's row:
+    a closing waits for the changes already under way, and a change that waited for a
+    closing sees it, so nothing slips in after attendance froze."""
+    session.status = _status_for_change(session.pk) or session.status
+    if session.attendance_open:
+        return
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("This session was cancelled."))
-    if session.status == Session.Status.CLOSED:
-        raise ValidationError(_("This session is closed: its roster and attendance are frozen."))
+    raise ValidationError(_("This session is closed: its roster and attendance are frozen."))
+
+
+def _status_for_change(session_id: int) -> str | None:
+    if connection.vendor != "postgresql":
+        return Session.objects.filter(pk=session_id).values_list("status", flat=True).first()
+    # FOR KEY SHARE: changes to one session do not wait for each other (a walk-in at every
+    # point at once), only for the closing's FOR UPDATE.
+    table = connection.ops.quote_name(Session._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR KEY SHARE", [session_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def people_in_reach(actor: AbstractBaseUser) -> QuerySet[Person]:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from attendance.demo import load_demo_national_checkins
 from certificates.demo import load_demo_certificates
 from directory.demo import DEMO_PASSWORD, load_demo_directory
-from events.demo import load_demo_points, load_demo_sessions
+from events.demo import advance_demo_sessions, load_demo_points, load_demo_sessions
 from network.demo import load_demo_network
 from surveys.demo import load_demo_survey
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         load_demo_certificates(directory, points)
         load_demo_survey(directory)
         load_demo_national_checkins(directory, points)
+        advance_demo_sessions()
         network = load_demo_network(directory.national_organiser)
         self.stdout.write(
             self.style.SUCCESS(
