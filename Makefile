@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Development commands run with DEBUG on: the production settings refuse to start without
-# real secrets (config/security.py), which a developer's machine has no need of.
+# Development commands run in development mode (DEBUG=1): the production settings refuse to
+# start without real secrets (config/security.py), which a developer's machine has no need
+# of. Error pages stay the site's own; `DEBUG_PAGES=1 make run` shows Django's technical ones.
 DEV := DEBUG=1
 
 .PHONY: run test lint format install migrate demo bench fuzz messages clean

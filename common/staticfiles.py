@@ -1,5 +1,7 @@
 """Static files as production serves them: hashed names, compressed copies."""
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -9,3 +11,11 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     deploy."""
 
     support_js_module_import_aggregation = True
+
+    def url(self, name: str, force: bool = False) -> str:
+        # Development (`make run`) collects nothing: WhiteNoise serves the source folders
+        # under their own names, as it did when Django's DEBUG was on there. collectstatic
+        # (the Docker build runs it with DEBUG=1) rewrites references with force=True.
+        if getattr(settings, "DEVELOPMENT", False) and not force:
+            return FileSystemStorage.url(self, name)
+        return super().url(name, force=force)

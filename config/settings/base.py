@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.security import (
@@ -24,7 +25,18 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+# DEBUG=1 in the environment is development mode, as `make run` (and manage.py in a checkout
+# with no .env) sets it: keys of its own, plain HTTP, static files from the source folders.
+# It does not turn on Django's DEBUG: the demo shows someone who mistypes an address the same
+# Vietnamese page as production does. DEBUG_PAGES=1, for a developer and only in development,
+# turns Django's DEBUG on: its technical error pages, with code, settings and tracebacks.
+DEVELOPMENT = env.bool("DEBUG", default=False)
+DEBUG = env.bool("DEBUG_PAGES", default=False)
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "DEBUG_PAGES shows code and settings to anyone who meets an error: it is for "
+        "development (DEBUG=1) only. Remove it from a deployment's environment or .env."
+    )
 # SECRET_KEY signs sessions and sign-in links; TICKET_SECRET signs the QR tickets and the
 # rotating self check-in codes (changing it voids every ticket already printed). Either one
 # known lets anyone sign in as someone or check anyone in, so production refuses to start
@@ -32,13 +44,15 @@ DEBUG = env.bool("DEBUG", default=False)
 # (DEBUG=1, as `make run` sets it) uses keys of its own that sign nothing real.
 SECRET_KEY = env.str("SECRET_KEY", default="")
 TICKET_SECRET = env.str("TICKET_SECRET", default="")
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
     TICKET_SECRET = TICKET_SECRET or DEVELOPMENT_TICKET_SECRET
 else:
     refuse_unsafe_secrets(secret_key=SECRET_KEY, ticket_secret=TICKET_SECRET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A form refused for its CSRF token gets a page in the site's language and layout.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -206,6 +220,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "common.staticfiles.StaticFilesStorage"},
 }
+# Development serves static files from the source folders through WhiteNoise, with nothing
+# collected, under their own names (common.staticfiles), and sees an edit on the next load;
+# production serves what collectstatic wrote, hashed and cached.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
+WHITENOISE_MAX_AGE = 0 if DEVELOPMENT else 60
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -343,11 +363,11 @@ LOGGING = {
 # and sends cookies over HTTPS only; development over plain HTTP does none of this. Each is
 # set from the environment (.env.example).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEVELOPMENT)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEVELOPMENT else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEVELOPMENT)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEVELOPMENT)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEVELOPMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = env.bool("SECURE_CONTENT_TYPE_NOSNIFF", default=True)
 SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="same-origin")

@@ -136,11 +136,11 @@ def test_the_refusal_does_not_print_the_secret():
 
 
 def test_development_starts_without_secrets_and_signs_tickets_with_a_key_of_their_own():
-    started = start(READ_SETTINGS % (["DEBUG", "SECRET_KEY", "TICKET_SECRET"],), DEBUG="1")
+    started = start(READ_SETTINGS % (["DEVELOPMENT", "SECRET_KEY", "TICKET_SECRET"],), DEBUG="1")
 
     assert started.returncode == 0, started.stderr
     development = json.loads(started.stdout.strip().splitlines()[-1])
-    assert development["DEBUG"] is True
+    assert development["DEVELOPMENT"] is True
     assert development["SECRET_KEY"]
     assert development["TICKET_SECRET"]
     assert development["SECRET_KEY"] != development["TICKET_SECRET"]
