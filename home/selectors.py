@@ -91,6 +91,11 @@ def attendance_open_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": [Session.Status.SCHEDULED, Session.Status.HELD]})
 
 
+def checked_in_count(session_id: int) -> int:
+    """How many people checked in at a session, all points together."""
+    return Attendance.objects.filter(session_id=session_id, checked_in_at__isnull=False).count()
+
+
 def uncovered_points(user: AnyUser) -> QuerySet[BridgePoint]:
     """Active points of today's units in scope that nobody keeps."""
     scope = scope_for(user)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from directory.models import Person
 from events.models import RosterEntry, Session, SessionPoint
 from events.services import PointSelection, add_to_roster, assign_coordinator
+from events.signals import session_closed
 from tests import factories
 from tests.events.seeds import vinh_phuc_session
 
@@ -91,6 +92,44 @@ def upcoming(network, vinh_phuc_organiser) -> Upcoming:
         dung=dung,
         thang=thang,
     )
+
+
+@pytest.fixture
+def song_lo(network):
+    return next(p for p in network.district_points if p.unit.name.endswith("Sông Lô"))
+
+
+@pytest.fixture
+def past(network, vinh_phuc_organiser, song_lo):
+    """Make a session at Sông Lô that ended `days` ago, scheduled by Vĩnh Phúc's organiser."""
+    vinh_phuc_organiser.email = "sonoivu@vinhphuc.gov.vn"
+    vinh_phuc_organiser.save()
+
+    def make(days: float, title: str = "Hội nghị triển khai CCHC") -> Session:
+        ends = timezone.now() - timedelta(days=days)
+        return vinh_phuc_session(
+            network,
+            vinh_phuc_organiser,
+            title=title,
+            starts_at=ends - timedelta(hours=3),
+            ends_at=ends,
+            selection=PointSelection(add=(network.vinh_phuc_point.pk, song_lo.pk)),
+        ).session
+
+    return make
+
+
+@pytest.fixture
+def closings():
+    """Every `session_closed` signal sent, as (session id, actor)."""
+    seen: list[tuple[int, object]] = []
+
+    def receiver(sender, session, actor, **kwargs):
+        seen.append((session.pk, actor))
+
+    session_closed.connect(receiver, dispatch_uid="tests.closings")
+    yield seen
+    session_closed.disconnect(dispatch_uid="tests.closings")
 
 
 @pytest.fixture(autouse=True)
