@@ -39,6 +39,7 @@ class ProgrammeOut(Schema):
     min_minutes_present: int
     require_on_time: bool
     require_survey: bool
+    print_programme_period: bool
     description: str
     completion_rule_set_at: datetime | None
     signer_name: str
@@ -223,6 +224,10 @@ class CompletionRuleIn(Schema):
     min_minutes_present: int = Field(0, ge=0, le=services.MAX_MINUTES_PRESENT)
     require_on_time: bool = False
     require_survey: bool = False
+    print_programme_period: bool = Field(
+        False,
+        description="Certificates give the programme's held days rather than the holder's.",
+    )
 
 
 @router.put(

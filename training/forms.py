@@ -154,6 +154,13 @@ class CompletionRuleForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("A person who checked in at a session with a survey must have answered it."),
     )
+    print_programme_period = forms.BooleanField(
+        label=_("Print the programme's dates on the certificates"),
+        required=False,
+        help_text=_(
+            "Otherwise each certificate gives the first and last session its holder attended."
+        ),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -166,6 +173,7 @@ class CompletionRuleForm(BootstrapMixin, forms.Form):
             "min_minutes_present": programme.min_minutes_present,
             "require_on_time": programme.require_on_time,
             "require_survey": programme.require_survey,
+            "print_programme_period": programme.print_programme_period,
         }
 
 

@@ -62,6 +62,15 @@ class Programme(models.Model):
     min_minutes_present = models.PositiveIntegerField(_("minimum minutes present"), default=0)
     require_on_time = models.BooleanField(_("on-time arrival required"), default=False)
     require_survey = models.BooleanField(_("survey answer required"), default=False)
+    # A certificate gives the days of the first and last held session its holder attended;
+    # some programmes want the whole programme's days on every certificate instead.
+    print_programme_period = models.BooleanField(
+        _("certificates give the programme's dates"),
+        default=False,
+        help_text=_(
+            "Otherwise each certificate gives the first and last session its holder attended."
+        ),
+    )
     # Until an organiser sets the rule, nobody completes and no certificate is issued.
     completion_rule_set_at = models.DateTimeField(
         _("completion rule set at"), null=True, blank=True, editable=False

@@ -200,6 +200,7 @@ def set_completion_rule(
     min_minutes_present: int,
     require_on_time: bool,
     require_survey: bool,
+    print_programme_period: bool = False,
 ) -> Programme:
     """Set or change what completing the programme takes; the next collation applies it."""
     _require_organiser_of(actor, programme.unit)
@@ -216,6 +217,7 @@ def set_completion_rule(
     programme.min_minutes_present = min_minutes_present
     programme.require_on_time = require_on_time
     programme.require_survey = require_survey
+    programme.print_programme_period = print_programme_period
     programme.completion_rule_set_at = timezone.now()
     programme.save(
         update_fields=[
@@ -223,6 +225,7 @@ def set_completion_rule(
             "min_minutes_present",
             "require_on_time",
             "require_survey",
+            "print_programme_period",
             "completion_rule_set_at",
             "updated_at",
         ]

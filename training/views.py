@@ -198,6 +198,7 @@ def programme_rule(request: HttpRequest, pk: int) -> HttpResponse:
                 min_minutes_present=data["min_minutes_present"],
                 require_on_time=data["require_on_time"],
                 require_survey=data["require_survey"],
+                print_programme_period=data["print_programme_period"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
