@@ -2,14 +2,16 @@
 
 import io
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.spreadsheets import csv_writer, workbook
 from events.models import RosterEntry
+from events.states import clock_and_day
 
 from .models import Attendance, attendance_status, minutes_present
+from .window import skew_text
 
 
 def headers() -> list[str]:
@@ -27,11 +29,13 @@ def headers() -> list[str]:
         _("Left"),
         _("Minutes present"),
         _("In place of"),
+        _("Phone clock off by"),
     ]
 
 
-def _clock(moment: object) -> str:
-    return timezone.localtime(moment).strftime("%H:%M") if moment else ""
+def _moment(moment: datetime | None) -> str:
+    """ "07:52 ngày 11/12/2026": with its day, and its year, as a file outlives the year."""
+    return clock_and_day(moment) if moment else ""
 
 
 def rows(entries: Iterable[RosterEntry], point_name: str | None = None) -> Iterator[list[object]]:
@@ -57,10 +61,11 @@ def rows(entries: Iterable[RosterEntry], point_name: str | None = None) -> Itera
             point_name or entry.participation.point.name,
             str(entry.get_source_display()),
             str(Attendance.Status(status).label),
-            _clock(arrived),
-            _clock(left),
+            _moment(arrived),
+            _moment(left),
             minutes_present(session=entry.session, checked_in_at=arrived, checked_out_at=left),
             entry.substitute_for.person.full_name if entry.substitute_for_id else "",
+            skew_text(attendance.device_clock_skew) if attendance else "",
         ]
 
 

@@ -1,7 +1,8 @@
 """Check-in over JSON: the scanner page itself speaks this API.
 
 Every answer carries a stable `code`. Accepted scans answer 200; refusals 409 (the scan
-was understood and will never be accepted: do not resend); 404 for a point or a person
+was understood and will never be accepted: do not resend; among them `not_open_yet` and
+`ended`, a scan outside the session's check-in window); 404 for a point or a person
 that does not exist or is not the caller's to scan, the same answer for both; 429 for a
 caller sending too fast at a point, or finding nobody too often (resend later). A 403
 only answers again a scan first refused before that rule.
@@ -20,6 +21,7 @@ from events.services import PersonDetails
 from .. import selectors, services
 from ..qr import qr_svg
 from ..tickets import current_step, point_code_for, seconds_left
+from ..window import window_notice
 
 router = Router(tags=["attendance"])
 
@@ -36,6 +38,14 @@ class ScanIn(Schema):
         None, description="The device's clock at the scan, with its UTC offset."
     )
     queued: bool = Field(False, description="Held on the device while it was offline.")
+    sent_at: AwareDatetime | None = Field(
+        None,
+        description=(
+            "The device's clock as it sends this request. Against the server's it tells how "
+            "far off the device's clock is: a queued scan's `scanned_at` is corrected by "
+            "that much when it is far off, and the arrival flagged."
+        ),
+    )
     action: str = Field("check_in", pattern="^(check_in|check_out)$")
 
 
@@ -85,6 +95,7 @@ def scan(request: HttpRequest, data: ScanIn) -> Status:
             device_id=data.device_id,
             device_time=data.scanned_at,
             queued=data.queued,
+            sent_at=data.sent_at,
             action=data.action,
         ),
     )
@@ -169,6 +180,8 @@ class ScannerRosterOut(Schema):
     session: str
     point: str
     session_status: str
+    checkin_opens_at: datetime
+    checkin_closes_at: datetime
     people: list[RosterPersonOut]
 
 
@@ -181,6 +194,8 @@ def scanner_roster(request: HttpRequest, participation_id: int) -> dict:
         "session": participation.session.title,
         "point": participation.point.name,
         "session_status": participation.session.status,
+        "checkin_opens_at": participation.session.checkin_opens_at,
+        "checkin_closes_at": participation.session.checkin_closes_at,
         "people": selectors.scanner_roster(participation),
     }
 
@@ -223,19 +238,25 @@ class DisplayCodeOut(Schema):
     svg: str
     step: int
     seconds_left: float
+    window: str = Field(description="open, not_open_yet or ended: the check-in window now.")
+    notice: str = Field(description="What the screen says about the window, with its time.")
 
 
 @router.get("/points/{participation_id}/display-code", response=DisplayCodeOut)
 def display_code(request: HttpRequest, participation_id: int) -> dict:
-    """The code a point's screen shows now for self check-in; it changes every step."""
+    """The code a point's screen shows now for self check-in; it changes every step.
+    Outside the check-in window the screen shows `notice` instead of the code."""
     participation = selectors.kept_participation(request.user, participation_id)
     step = current_step()
     code = point_code_for(participation.pk, step)
     url = request.build_absolute_uri(reverse("attendance:self_check_in", args=[code]))
+    notice = window_notice(participation.session)
     return {
         "code": code,
         "url": url,
         "svg": qr_svg(url),
         "step": step,
         "seconds_left": seconds_left(),
+        "window": notice.state,
+        "notice": notice.text,
     }

@@ -11,7 +11,7 @@ from events.models import RosterEntry, Session, SessionPoint
 from events.selectors import can_keep_roster, sessions_for
 
 from ..models import Attendance, ScanAttempt
-from ..tickets import ticket_digest, ticket_for
+from ..tickets import TicketError, read_point_code, ticket_digest, ticket_for
 
 
 def _kept(user: AbstractBaseUser, **filters: object) -> SessionPoint:
@@ -191,6 +191,17 @@ def attendee_entries(user: AbstractBaseUser) -> QuerySet:
         .select_related("session__programme", "participation__point", "attendance")
         .order_by("-session__starts_at")
     )
+
+
+def session_of_point_code(code: str) -> Session | None:
+    """The session behind a point's self check-in code still valid now, else None. It
+    tells only when check-in opens: the code is shown on the point's screen to everyone
+    in the room."""
+    try:
+        point_code = read_point_code(code)
+    except TicketError:
+        return None
+    return Session.objects.filter(participations=point_code.participation_id).first()
 
 
 def get_invitation(user: AbstractBaseUser, session_id: int) -> RosterEntry:

@@ -165,12 +165,14 @@ def dashboard_for(
 
 
 def _is_over(session: Session, now: datetime) -> bool:
-    return session.status != Session.Status.SCHEDULED or now >= session.ends_at
+    """No more check-ins will come: closed or cancelled, or its check-in window has ended
+    (a held session still takes them while an organiser's wider window is open)."""
+    return not session.attendance_open or now > session.checkin_closes_at
 
 
 def point_state(*, session: Session, checked_in: int, now: datetime) -> str:
-    """Finished once the session has ended (or was closed or cancelled); checking in once
-    the first delegate arrived; not started before that."""
+    """Finished once check-in has ended (or the session was closed or cancelled); checking
+    in once the first delegate arrived; not started before that."""
     if _is_over(session, now):
         return PointState.DONE
     if checked_in:

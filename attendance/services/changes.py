@@ -12,8 +12,10 @@ from directory.selectors import scope_for
 from events.models import RosterEntry, SessionPoint
 from events.services import PersonDetails, add_walk_in, require_open, require_roster_keeper
 
-from ..models import Attendance, AttendanceChange, Method
+from ..models import Attendance, AttendanceChange, Method, ScanAttempt
+from ..window import window_refusal
 from .checkin import record_change, upsert_arrival
+from .scans import scan_result
 
 
 def _stamp(moment: datetime | None) -> str | None:
@@ -30,11 +32,36 @@ def _require_reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
-@transaction.atomic
 def check_in_walk_in(
     *, actor: AbstractBaseUser, participation: SessionPoint, details: PersonDetails
 ) -> RosterEntry:
-    """Someone at the door who is not on the roster: put on it and checked in at once."""
+    """Someone at the door who is not on the roster: put on it and checked in at once.
+
+    Only inside the session's check-in window, like a scan; a walk-in refused outside it
+    is recorded as a refused attempt (with no one to name: nobody was added)."""
+    require_roster_keeper(actor, participation)
+    now = timezone.now()
+    # A closed or cancelled session has its own refusal, from add_walk_in.
+    session = participation.session
+    refused = window_refusal(session, now) if session.attendance_open else None
+    if refused is not None:
+        code, context = refused
+        ScanAttempt.objects.create(
+            method=Method.WALK_IN,
+            participation=participation,
+            actor=actor,
+            outcome=ScanAttempt.Outcome.REFUSED,
+            reason=code,
+            server_time=now,
+        )
+        raise ValidationError(scan_result(code, **context).message, code=code)
+    return _add_and_check_in(actor=actor, participation=participation, details=details)
+
+
+@transaction.atomic
+def _add_and_check_in(
+    *, actor: AbstractBaseUser, participation: SessionPoint, details: PersonDetails
+) -> RosterEntry:
     entry = add_walk_in(actor=actor, participation=participation, details=details)
     now = timezone.now()
     upsert_arrival(entry=entry, at=now, method=Method.WALK_IN, actor=actor)
@@ -64,8 +91,15 @@ def undo_check_in(*, actor: AbstractBaseUser, entry: RosterEntry, reason: str) -
     }
     attendance.checked_in_at = attendance.checked_out_at = None
     attendance.check_in_method = ""
+    attendance.device_clock_skew = None
     attendance.save(
-        update_fields=["checked_in_at", "checked_out_at", "check_in_method", "updated_at"]
+        update_fields=[
+            "checked_in_at",
+            "checked_out_at",
+            "check_in_method",
+            "device_clock_skew",
+            "updated_at",
+        ]
     )
     record_change(attendance, AttendanceChange.Kind.UNDONE, actor, reason, before=before)
     return attendance
@@ -98,6 +132,8 @@ def correct_times(
     attendance.checked_in_at, attendance.checked_out_at = checked_in_at, checked_out_at
     attendance.check_in_method = Method.MANUAL if checked_in_at else ""
     attendance.checked_in_by = actor if checked_in_at else None
+    # Times set by hand are no longer a phone's: its clock's flag goes with them.
+    attendance.device_clock_skew = None
     attendance.save()
     after = {"checked_in_at": _stamp(checked_in_at), "checked_out_at": _stamp(checked_out_at)}
     record_change(

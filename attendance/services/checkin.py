@@ -5,11 +5,15 @@ the user, the point (with the caller's earlier answer for the same scan id), the
 entry (with its attendance), the attendance upsert and the audit row. Every attempt is
 recorded, refused ones too; the device's scan id makes a resent scan count once. What an
 answer may say about whom is decided in `reach`.
+
+A scan is taken only inside the session's check-in window (`attendance.window`), judged
+on the session already read with the point, so the window costs no query.
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -19,6 +23,7 @@ from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 
 from ..models import Attendance, Method, ScanAttempt, attendance_status
 from ..tickets import TicketError, read_point_code, read_ticket
+from ..window import WINDOW_CODES, window_moments, window_refusal
 from .reach import keeps_entry, keeps_point, over_misses, over_rate
 from .recording import record_change, upsert_arrival
 from .scans import CHECK_IN, CHECK_OUT, ScanRequest, ScanResult, scan_result
@@ -35,15 +40,41 @@ __all__ = [
     "upsert_arrival",
 ]
 
-# How far back a phone that was offline may date its scans.
-QUEUE_LIMIT = timedelta(hours=12)
+
+def clock_skew(request: ScanRequest, now: datetime) -> int | None:
+    """Seconds the device's clock is ahead of the server's (behind when negative), from the
+    time it says it sent the scan; a scan sent live is sent as it is made, so an older
+    scanner's `device_time` tells as much. None when the device says nothing."""
+    sent = request.sent_at
+    if sent is None and not request.queued:
+        sent = request.device_time
+    if sent is None:
+        return None
+    return round((sent - now).total_seconds())
 
 
-def _recorded_time(request: ScanRequest, now: datetime) -> datetime:
-    """The server's clock decides, except for scans a phone queued while offline."""
-    if request.queued and request.device_time is not None:
-        return min(max(request.device_time, now - QUEUE_LIMIT), now)
-    return now
+def is_far_off(skew: int | None) -> bool:
+    return skew is not None and abs(skew) > settings.CHECKIN_CLOCK_SKEW_SECONDS
+
+
+def scan_time(request: ScanRequest, now: datetime, skew: int | None) -> datetime:
+    """When the scan was made, by the server's clock: the time it is judged and recorded by.
+
+    The server's clock decides, except for a scan a phone queued while offline: its own time
+    is the evidence of when the person came. A phone whose clock is far off when it sends
+    (set a year back, or to another time zone) was most likely as far off when it scanned,
+    so its time is moved by that much and the arrival flagged; a few minutes off is the
+    usual drift plus the network's delay, and correcting by it would only add noise. A time
+    after now cannot be a scan's. How far back a queued scan may be dated is the window's
+    to say: a phone that scanned at 07:55 and syncs the next day still counts, one dated a
+    week before the session is refused, whatever the phone says.
+    """
+    if not request.queued or request.device_time is None:
+        return now
+    made = request.device_time
+    if is_far_off(skew):
+        made -= timedelta(seconds=skew)
+    return min(made, now)
 
 
 def _record_departure(entry: RosterEntry, at: datetime) -> None:
@@ -93,6 +124,7 @@ def _apply(
     at: datetime,
     method: str,
     actor: AbstractBaseUser | None,
+    skew: int | None = None,
 ) -> ScanResult:
     """Check in or out someone known to be on this point's roster."""
     attendance = _attendance(entry)
@@ -107,7 +139,12 @@ def _apply(
     # Only a phone's held scan may move an arrival earlier: its time is evidence. Two live
     # scans at once both read "not here yet"; the write tells which of them came first.
     if not upsert_arrival(
-        entry=entry, at=at, method=method, actor=actor, correct_later=request.queued
+        entry=entry,
+        at=at,
+        method=method,
+        actor=actor,
+        correct_later=request.queued,
+        device_clock_skew=skew if is_far_off(skew) else None,
     ):
         return scan_result("already_checked_in", entry, time=_arrival(entry))
     result = scan_result("checked_in", entry, time=at)
@@ -129,6 +166,8 @@ class _Attempt:
     method: str
     now: datetime
     participation: SessionPoint | None = None
+    # Seconds the device's clock is off (see clock_skew), kept on every attempt.
+    skew: int | None = None
 
     def answer(self, code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
         return self.record(scan_result(code, entry, **context))
@@ -156,6 +195,7 @@ class _Attempt:
             reason=result.code,
             payload=request.payload[:120],
             device_time=request.device_time,
+            clock_skew=self.skew,
             server_time=self.now,
             recorded_time=result.time,
         )
@@ -176,16 +216,27 @@ class _Attempt:
                 at=at,
                 method=self.method,
                 actor=self.actor,
+                skew=self.skew,
             )
         )
+
+    def outside_window(self, at: datetime) -> ScanResult | None:
+        """The refusal of a scan made outside its session's check-in window, if it was."""
+        refused = window_refusal(self.participation.session, at)
+        return self.answer(refused[0], **refused[1]) if refused else None
 
 
 def _repeat(attempt_id: int) -> ScanResult:
     """The answer already given to this scan, given again to the caller who sent it."""
     attempt = ScanAttempt.objects.select_related(
-        "entry__person__agency", "entry__participation__point", "entry__session"
+        "entry__person__agency",
+        "entry__participation__point",
+        "entry__session",
+        "participation__session",
     ).get(pk=attempt_id)
     context = {"session": attempt.entry.session.title} if attempt.entry else {}
+    if attempt.reason in WINDOW_CODES and attempt.participation is not None:
+        context |= window_moments(attempt.participation.session)
     result = scan_result(attempt.reason, attempt.entry, time=attempt.recorded_time, **context)
     if attempt.reason == "checked_in":
         result.status = attendance_status(
@@ -257,7 +308,8 @@ def record_scan(*, actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
 
 def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     method = Method.MANUAL if request.entry_id else Method.SCAN
-    attempt = _Attempt(request, actor, method, timezone.now())
+    now = timezone.now()
+    attempt = _Attempt(request, actor, method, now, skew=clock_skew(request, now))
     participation = _point_for_scan(actor, request)
     attempt.participation = participation
     if participation is None or not keeps_point(actor, participation):
@@ -267,6 +319,9 @@ def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     refusal = _session_refusal(participation.session)
     if refusal:
         return attempt.answer(refusal)
+    at = scan_time(request, now, attempt.skew)
+    if outside := attempt.outside_window(at):
+        return outside
     version = None
     entry_id = request.entry_id
     if not entry_id:
@@ -278,7 +333,7 @@ def _record_scan(actor: AbstractBaseUser, request: ScanRequest) -> ScanResult:
     entry = _roster_entry(pk=entry_id)
     if entry is None or not keeps_entry(actor, entry, participation):
         return attempt.miss("unknown_person")
-    return attempt.settle(entry, version, _recorded_time(request, attempt.now))
+    return attempt.settle(entry, version, at)
 
 
 @transaction.atomic
@@ -305,6 +360,8 @@ def self_check_in(*, user: AbstractBaseUser, payload: str) -> ScanResult:
     refusal = _session_refusal(participation.session)
     if refusal:
         return attempt.answer(refusal)
+    if outside := attempt.outside_window(attempt.now):
+        return outside
     entry = _roster_entry(session_id=participation.session_id, person__user=user)
     if entry is None:
         return attempt.answer("not_on_roster", name=user.get_full_name() or user.get_username())

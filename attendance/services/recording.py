@@ -19,12 +19,15 @@ def upsert_arrival(
     method: str,
     actor: AbstractBaseUser | None,
     correct_later: bool = True,
+    device_clock_skew: int | None = None,
 ) -> bool:
     """Record an arrival in one statement, and say whether this call recorded it.
 
     An arrival already recorded stays, unless `correct_later` and it is later than `at`.
     The statement waits for any check-in of the same entry in flight and decides against
     what it committed, so of two check-ins at once exactly one is told it recorded.
+    `device_clock_skew` flags an arrival scanned by a phone whose clock was far off; it
+    goes with the arrival it came with, and so is replaced when that arrival is.
     """
     table = connection.ops.quote_name(Attendance._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(at)
@@ -34,12 +37,14 @@ def upsert_arrival(
         cursor.execute(
             f"""
             INSERT INTO {table} (entry_id, session_id, participation_id, checked_in_at,
-                                 check_in_method, checked_in_by_id, updated_at)
-            VALUES (%s, %s, %s, %s, %s, %s, %s)
+                                 check_in_method, checked_in_by_id, device_clock_skew,
+                                 updated_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (entry_id) DO UPDATE SET
                 checked_in_at = EXCLUDED.checked_in_at,
                 check_in_method = EXCLUDED.check_in_method,
                 checked_in_by_id = EXCLUDED.checked_in_by_id,
+                device_clock_skew = EXCLUDED.device_clock_skew,
                 updated_at = EXCLUDED.updated_at
             WHERE {table}.checked_in_at IS NULL {earlier}
             RETURNING entry_id
@@ -51,6 +56,7 @@ def upsert_arrival(
                 stamp,
                 method,
                 actor.pk if actor else None,
+                device_clock_skew,
                 now,
             ],
         )

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from events.models import RosterEntry
+
+from ..window import day_moment
 
 CHECK_IN = "check_in"
 CHECK_OUT = "check_out"
@@ -29,6 +29,8 @@ MESSAGES = {
     "not_checked_in": lambda c: _("%(name)s has not checked in yet.") % c,
     "session_cancelled": lambda c: _("This session was cancelled."),
     "session_closed": lambda c: _("This session is closed: attendance is frozen."),
+    "not_open_yet": lambda c: _("Check-in has not opened yet: it opens at %(opens)s.") % c,
+    "ended": lambda c: _("Check-in has ended (it closed at %(closes)s).") % c,
     # Given before scans were answered by reach; an old scan sent again may still get it.
     "not_your_point": lambda c: _("You do not keep this bridge point."),
     "unknown_point": lambda c: _("This bridge point takes part in no session open to you."),
@@ -62,6 +64,9 @@ class ScanRequest:
     device_time: datetime | None = None
     # Sent later by a phone that was offline: its own time is the time of the scan.
     queued: bool = False
+    # The device's clock as it sent the request: against the server's, it tells how far off
+    # that clock is, and so how far its `device_time` may be trusted.
+    sent_at: datetime | None = None
     action: str = CHECK_IN
 
 
@@ -87,10 +92,6 @@ class ScanResult:
         return HTTP_STATUS.get(self.code, REFUSED_STATUS)
 
 
-def _local_time(moment: datetime | None) -> str:
-    return time_format(timezone.localtime(moment), "H:i") if moment else ""
-
-
 class _Blanks(dict):
     """Message values where anything not known reads as empty rather than failing."""
 
@@ -110,6 +111,6 @@ def scan_result(code: str, entry: RosterEntry | None = None, **context: object) 
     values |= {key: str(value) for key, value in context.items() if key != "time"}
     if isinstance(context.get("time"), datetime):
         result.time = context["time"]
-        values["time"] = _local_time(result.time)
+        values["time"] = day_moment(result.time)
     result.message = MESSAGES[code](values)
     return result

@@ -1,9 +1,11 @@
 """Pages for checking in: the coordinator's scanner, the point's screen, the attendee's
 own check-in, invitation and badge sheet."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from directory.access import staff_required
@@ -12,12 +14,14 @@ from events.selectors import attendee_location, get_session_for
 from .. import badges, selectors, services
 from ..qr import qr_svg
 from ..tickets import ticket_for
+from ..window import window_notice, window_texts
 
 
 @staff_required
 def scanner(request: HttpRequest, participation_id: int) -> HttpResponse:
     """The coordinator's phone page: camera, feedback, queue, search, walk-ins."""
     participation = selectors.kept_participation(request.user, participation_id)
+    now = timezone.now()
     context = {
         "participation": participation,
         "session": participation.session,
@@ -26,19 +30,25 @@ def scanner(request: HttpRequest, participation_id: int) -> HttpResponse:
             participation.session,
             participation.session.participations.filter(pk=participation.pk),
         ),
+        "now": now,
+        "window": window_notice(participation.session, now),
+        "window_texts": window_texts(participation.session),
+        "skew_limit": settings.CHECKIN_CLOCK_SKEW_SECONDS,
     }
     return render(request, "attendance/scanner.html", context)
 
 
 @staff_required
 def display(request: HttpRequest, participation_id: int) -> HttpResponse:
-    """The point's big screen: a self check-in code that changes every 30 seconds."""
+    """The point's big screen: a self check-in code that changes every 30 seconds, or,
+    outside the check-in window, when check-in opens or that it has closed."""
     participation = selectors.kept_participation(request.user, participation_id)
-    return render(
-        request,
-        "attendance/display.html",
-        {"participation": participation, "session": participation.session},
-    )
+    context = {
+        "participation": participation,
+        "session": participation.session,
+        "window": window_notice(participation.session),
+    }
+    return render(request, "attendance/display.html", context)
 
 
 @login_required
@@ -50,9 +60,12 @@ def self_check_in(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         result = services.self_check_in(user=request.user, payload=code)
     status = result.http_status if result is not None else 200
-    return render(
-        request, "attendance/self_check_in.html", {"code": code, "result": result}, status=status
-    )
+    # Before the window opens, or after it closed, the page says so rather than offer a
+    # button that can only be refused.
+    session = selectors.session_of_point_code(code) if result is None else None
+    window = window_notice(session) if session is not None else None
+    context = {"code": code, "result": result, "window": window}
+    return render(request, "attendance/self_check_in.html", context, status=status)
 
 
 @login_required

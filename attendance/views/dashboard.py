@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..api.dashboard import DashboardOut, dashboard_data
 from ..selectors import dashboard as selectors
+from ..window import window_notice
 
 
 def _labels() -> dict[str, object]:
@@ -30,6 +31,8 @@ def _labels() -> dict[str, object]:
         "offline": _("Cannot reach the server; retrying."),
         "on_time": _("on time"),
         "late": _("late"),
+        # A time with its day: "07:52 ngày 11/12".
+        "moment": _("%(time)s on %(date)s"),
     }
 
 
@@ -50,6 +53,7 @@ def session_dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
             (key, label, dashboard.totals.states[key])
             for key, label in selectors.state_labels().items()
         ],
+        "window": window_notice(session, dashboard.now),
         "api_url": reverse("api:dashboard", args=[session.pk]),
         "time_zone": settings.TIME_ZONE,
         "poll_seconds": settings.DASHBOARD_POLL_SECONDS,

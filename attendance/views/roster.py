@@ -37,6 +37,7 @@ from events.services.rosters import ROSTER_COLUMNS, ROSTER_EXAMPLE, people_in_re
 
 from .. import roster_exports as exports
 from .. import selectors, services
+from ..window import window_notice
 
 PAGE_SIZE = 50
 
@@ -87,7 +88,10 @@ def roster(request: HttpRequest, participation_id: int) -> HttpResponse:
         "find": find,
         "found": found,
         "counts": counts,
-        "is_open": participation.session.status == participation.session.Status.SCHEDULED,
+        # Rosters and attendance change until the session is closed (or cancelled); people
+        # are checked in only inside its check-in window.
+        "is_open": participation.session.attendance_open,
+        "window": window_notice(participation.session),
         "walk_in_form": PersonDetailsForm(prefix="walk"),
         "agency_form": InviteAgencyForm(
             agencies=_agencies(request, participation), unit_id=participation.point.unit_id

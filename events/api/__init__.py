@@ -11,6 +11,7 @@ from training.selectors import get_programme_for
 
 from .. import selectors, services
 from ..models import Session
+from ..models.sessions import CHECKIN_WIDEN_LIMIT_MINUTES
 
 router = Router(tags=["events"])
 
@@ -54,6 +55,20 @@ class SelectionIn(Schema):
         )
 
 
+CHECKIN_OPENS = Field(
+    60,
+    ge=0,
+    le=CHECKIN_WIDEN_LIMIT_MINUTES,
+    description="Check-in opens this many minutes before the start; scans before are refused.",
+)
+CHECKIN_CLOSES = Field(
+    0,
+    ge=0,
+    le=CHECKIN_WIDEN_LIMIT_MINUTES,
+    description="Check-in stays open this many minutes after the end; scans after are refused.",
+)
+
+
 class SessionIn(Schema):
     programme_id: int
     title: str
@@ -63,6 +78,8 @@ class SessionIn(Schema):
     meeting_url: str = ""
     agenda: list[AgendaItemIn] = []
     points: SelectionIn
+    checkin_opens_minutes: int = CHECKIN_OPENS
+    checkin_closes_minutes: int = CHECKIN_CLOSES
     record_past: bool = False
 
 
@@ -86,6 +103,10 @@ class SessionOut(Schema):
 class SessionDetailOut(SessionOut):
     agenda: list[AgendaItemOut]
     late_after_minutes: int
+    checkin_opens_minutes: int
+    checkin_closes_minutes: int
+    checkin_opens_at: datetime
+    checkin_closes_at: datetime
     version: str = Field(
         description="Send it back with an edit: a session saved by someone else since answers 409."
     )
@@ -167,6 +188,10 @@ def session_out(session: Session) -> dict[str, object]:
         "point_count": session.participations.count(),
         "agenda": list(session.agenda_items.all()),
         "late_after_minutes": session.late_after_minutes,
+        "checkin_opens_minutes": session.checkin_opens_minutes,
+        "checkin_closes_minutes": session.checkin_closes_minutes,
+        "checkin_opens_at": session.checkin_opens_at,
+        "checkin_closes_at": session.checkin_closes_at,
         "version": services.session_version(session),
     }
 
@@ -219,6 +244,8 @@ def schedule_session(request: HttpRequest, data: SessionIn) -> Status:
         meeting_url=data.meeting_url,
         agenda=tuple(services.AgendaEntry(i.starts_at, i.title, i.speaker) for i in data.agenda),
         selection=data.points.to_selection(),
+        checkin_opens_minutes=data.checkin_opens_minutes,
+        checkin_closes_minutes=data.checkin_closes_minutes,
         record_past=data.record_past,
     )
     return Status(201, scheduled_out(scheduled))

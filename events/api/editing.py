@@ -11,6 +11,7 @@ from directory.selectors import get_person_for, scope_for
 
 from .. import selectors, services
 from ..models import Session
+from ..models.sessions import CHECKIN_WIDEN_LIMIT_MINUTES
 from . import AgendaItemIn, ScheduledOut, SessionOut, router, scheduled_out
 
 
@@ -24,6 +25,18 @@ class SessionEditIn(Schema):
     ends_at: datetime | None = None
     agenda: list[AgendaItemIn] | None = Field(
         default=None, description="The whole agenda; leave out to keep it."
+    )
+    checkin_opens_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=CHECKIN_WIDEN_LIMIT_MINUTES,
+        description="Minutes before the start when check-in opens; no notice is sent.",
+    )
+    checkin_closes_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=CHECKIN_WIDEN_LIMIT_MINUTES,
+        description="Minutes after the end that check-in stays open; no notice is sent.",
     )
     record_past: bool = False
 
@@ -68,7 +81,8 @@ def _stale(error: services.SessionChanged) -> Status:
 )
 def edit_session(request: HttpRequest, session_id: int, data: SessionEditIn) -> object:
     """Change what is given, all or nothing. A change attendees see (title, link, time,
-    host point, agenda) raises SEQUENCE and sends an update to those already told. A
+    host point, agenda) raises SEQUENCE and sends an update to those already told; the late
+    threshold and the check-in window change without a notice. A
     `version` older than the session's answers 409 and changes nothing."""
     session = _editable(request, session_id)
     edit = services.SessionEdit(
@@ -83,6 +97,8 @@ def edit_session(request: HttpRequest, session_id: int, data: SessionEditIn) -> 
         agenda=None
         if data.agenda is None
         else tuple(services.AgendaEntry(i.starts_at, i.title, i.speaker) for i in data.agenda),
+        checkin_opens_minutes=data.checkin_opens_minutes,
+        checkin_closes_minutes=data.checkin_closes_minutes,
     )
     try:
         scheduled = services.edit_session(

@@ -16,7 +16,15 @@ from ..services import (
     MAX_SERIES_DURATION,
     SessionEdit,
 )
-from .sessions import SchedulingForm, agenda_field, agenda_on, agenda_text, parse_agenda
+from .sessions import (
+    SchedulingForm,
+    agenda_field,
+    agenda_on,
+    agenda_text,
+    checkin_closes_field,
+    checkin_opens_field,
+    parse_agenda,
+)
 
 
 def moved(form: forms.Form, name: str) -> datetime | None:
@@ -48,6 +56,8 @@ class SessionEditForm(BootstrapMixin, forms.Form):
         help_text=_("Delegates who check in later than this after the start count as late."),
     )
     agenda = agenda_field()
+    checkin_opens_minutes = checkin_opens_field()
+    checkin_closes_minutes = checkin_closes_field()
     record_past = forms.BooleanField(label=_("Record a past session"), required=False)
 
     def __init__(self, *args: object, points: object, **kwargs: object) -> None:
@@ -66,6 +76,8 @@ class SessionEditForm(BootstrapMixin, forms.Form):
             "meeting_url": session.meeting_url,
             "late_after_minutes": session.late_after_minutes,
             "agenda": agenda_text(session.agenda_items.all()),
+            "checkin_opens_minutes": session.checkin_opens_minutes,
+            "checkin_closes_minutes": session.checkin_closes_minutes,
         }
 
     def clean_agenda(self) -> list[tuple[time, str, str]]:
@@ -81,6 +93,8 @@ class SessionEditForm(BootstrapMixin, forms.Form):
             starts_at=moved(self, "starts_at"),
             ends_at=moved(self, "ends_at"),
             agenda=agenda_on(data["starts_at"], data["agenda"]),
+            checkin_opens_minutes=data["checkin_opens_minutes"],
+            checkin_closes_minutes=data["checkin_closes_minutes"],
         )
 
 

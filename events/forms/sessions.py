@@ -13,6 +13,7 @@ from common.pickers import MultiPicker, Picker
 from directory.models import AdministrativeUnit
 
 from ..models import BridgePoint, Session
+from ..models.sessions import CHECKIN_WIDEN_LIMIT_MINUTES
 from ..services import (
     AgendaEntry,
     PointSelection,
@@ -34,6 +35,34 @@ def agenda_field() -> forms.CharField:
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "08:00 | Khai mạc | Lãnh đạo Bộ"}),
         help_text=_("One item a line: time | title | speaker."),
+    )
+
+
+def checkin_opens_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Check-in opens (minutes before the start)"),
+        required=False,
+        min_value=0,
+        max_value=CHECKIN_WIDEN_LIMIT_MINUTES,
+        initial=Session._meta.get_field("checkin_opens_minutes").default,
+        help_text=_(
+            "Scans earlier than this are refused. 60 minutes unless changed; at most 10080 "
+            "(a week)."
+        ),
+    )
+
+
+def checkin_closes_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Check-in stays open (minutes after the end)"),
+        required=False,
+        min_value=0,
+        max_value=CHECKIN_WIDEN_LIMIT_MINUTES,
+        initial=Session._meta.get_field("checkin_closes_minutes").default,
+        help_text=_(
+            "0: check-in closes when the session ends. Raise it to take late scans; at most "
+            "10080 (a week)."
+        ),
     )
 
 
@@ -142,6 +171,8 @@ class SessionForm(SchedulingForm):
         label=_("Meeting link"), required=False, assume_scheme="https", max_length=500
     )
     agenda = agenda_field()
+    checkin_opens_minutes = checkin_opens_field()
+    checkin_closes_minutes = checkin_closes_field()
     record_past = forms.BooleanField(
         label=_("Record a past session"),
         required=False,
@@ -155,6 +186,8 @@ class SessionForm(SchedulingForm):
         "host_point",
         "meeting_url",
         "agenda",
+        "checkin_opens_minutes",
+        "checkin_closes_minutes",
         "use_rule",
         "within",
         "level",
@@ -168,6 +201,15 @@ class SessionForm(SchedulingForm):
 
     def agenda_entries(self) -> tuple[AgendaEntry, ...]:
         return agenda_on(self.cleaned_data["starts_at"], self.cleaned_data["agenda"])
+
+    def checkin_window(self) -> dict[str, int]:
+        """The check-in window asked for; left empty, the usual one."""
+        return {
+            name: self.cleaned_data[name]
+            if self.cleaned_data.get(name) is not None
+            else self.fields[name].initial
+            for name in ("checkin_opens_minutes", "checkin_closes_minutes")
+        }
 
 
 class RescheduleForm(forms.Form):

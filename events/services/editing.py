@@ -16,6 +16,7 @@ from directory.models import Person
 from directory.selectors import people_for, scope_for
 
 from ..models import AgendaItem, BridgePoint, Session, SessionChange, SessionPoint, http_url_only
+from ..models.sessions import CHECKIN_WIDEN_LIMIT_MINUTES
 from ..notices.planning import send_soon
 from ..selectors import find_conflicts
 from .sessions import (
@@ -49,6 +50,9 @@ def session_version(session: Session) -> str:
 # What attendees see: a change to any of these raises SEQUENCE and sends an update.
 FOR_ATTENDEES = ("title", "meeting_url", "starts_at", "ends_at", "host_point", "agenda")
 MAX_LATE_MINUTES = 240
+# The check-in window, widened by an organiser: the points' business, not the attendees'
+# calendars, so recorded as a settings change.
+WINDOW_FIELDS = ("checkin_opens_minutes", "checkin_closes_minutes")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class SessionEdit:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     agenda: tuple[AgendaEntry, ...] | None = None
+    checkin_opens_minutes: int | None = None
+    checkin_closes_minutes: int | None = None
 
 
 def _agenda_of(session: Session) -> list[dict[str, str]]:
@@ -81,6 +87,12 @@ def _edit_errors(session: Session, edit: SessionEdit, record_past: bool) -> dict
         errors["late_after_minutes"] = [
             _("The late threshold is between 0 and %(max)s minutes.") % {"max": MAX_LATE_MINUTES}
         ]
+    for name in WINDOW_FIELDS:
+        minutes = getattr(edit, name)
+        if minutes is not None and not 0 <= minutes <= CHECKIN_WIDEN_LIMIT_MINUTES:
+            errors[name] = [
+                _("Between 0 and %(max)s minutes (a week).") % {"max": CHECKIN_WIDEN_LIMIT_MINUTES}
+            ]
     for name in ("title", "meeting_url"):
         limit = Session._meta.get_field(name).max_length
         if len(getattr(edit, name) or "") > limit:
@@ -109,7 +121,14 @@ def _changes(session: Session, edit: SessionEdit) -> tuple[dict, dict, dict[str,
     before: dict[str, object] = {}
     after: dict[str, object] = {}
     columns: dict[str, object] = {}
-    for name in ("title", "meeting_url", "late_after_minutes", "starts_at", "ends_at"):
+    for name in (
+        "title",
+        "meeting_url",
+        "late_after_minutes",
+        "starts_at",
+        "ends_at",
+        *WINDOW_FIELDS,
+    ):
         wanted = getattr(edit, name)
         if isinstance(wanted, str):
             wanted = wanted.strip()
@@ -147,7 +166,7 @@ def edit_session(
     since `version` was read (a conditional UPDATE, so two saves cannot both win).
 
     A change attendees see raises SEQUENCE and sends those already told an update; a
-    change of the late threshold alone is recorded and sends nothing.
+    change of the late threshold or the check-in window alone is recorded and sends nothing.
     """
     require_editable(actor=actor, session=session)
     if edit.host_point is not None:

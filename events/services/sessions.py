@@ -97,6 +97,8 @@ def schedule_session(
     meeting_url: str = "",
     agenda: tuple[AgendaEntry, ...] = (),
     record_past: bool = False,
+    checkin_opens_minutes: int = 60,
+    checkin_closes_minutes: int = 0,
 ) -> Scheduled:
     """Schedule a session at many points in a fixed number of queries; records the change.
 
@@ -113,6 +115,8 @@ def schedule_session(
         ends_at=ends_at,
         host_point=host_point,
         meeting_url=meeting_url,
+        checkin_opens_minutes=checkin_opens_minutes,
+        checkin_closes_minutes=checkin_closes_minutes,
         created_by=actor,
     )
     try:

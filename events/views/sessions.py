@@ -221,6 +221,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 agenda=form.agenda_entries(),
                 selection=form.selection(),
                 record_past=data["record_past"],
+                **form.checkin_window(),
             )
         except ValidationError as error:
             add_service_errors(form, error, renamed={"points": "add_points"})

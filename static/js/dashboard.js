@@ -15,6 +15,7 @@
   const OPEN_ALL_LIMIT = 40;
   const numbers = new Intl.NumberFormat("vi-VN");
   const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone });
+  const day = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "2-digit", timeZone });
   const clockSeconds = new Intl.DateTimeFormat("vi-VN", {
     hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone,
   });
@@ -47,6 +48,14 @@
     return (withSeconds ? clockSeconds : clock).format(new Date(value));
   }
 
+  // A scan's time with its day, "07:52 ngày 11/12": a session's scans may span days.
+  function moment(value) {
+    if (!value) return "–";
+    return labels.moment
+      .replace("%(time)s", clock.format(new Date(value)))
+      .replace("%(date)s", day.format(new Date(value)));
+  }
+
   function rosterUrl(participationId) {
     return root.dataset.rosterUrl.replace("/0/", "/" + participationId + "/");
   }
@@ -55,7 +64,7 @@
     scope.querySelectorAll("[" + prefix + "]").forEach((el) => {
       const key = el.getAttribute(prefix);
       if (key === "bar") el.style.width = totals.percent + "%";
-      else if (key === "last_scan") el.textContent = time(totals.last_scan);
+      else if (key === "last_scan") el.textContent = moment(totals.last_scan);
       else if (key in totals) el.textContent = numbers.format(totals[key]);
       if (key === "silent" && el.classList.contains("badge")) el.hidden = !totals.silent;
     });
@@ -111,7 +120,7 @@
       '<div class="small d-md-none">' + stateBadge(point, "d-sm-none") + " " +
       numbers.format(point.on_time) + " " + escape(labels.on_time) + " · " +
       numbers.format(point.late) + " " + escape(labels.late) +
-      '<span class="d-sm-none"> · ' + escape(labels.last_scan) + " " + time(point.last_scan) +
+      '<span class="d-sm-none"> · ' + escape(labels.last_scan) + " " + moment(point.last_scan) +
       "</span></div></td>" +
       '<td class="d-none d-sm-table-cell">' + stateBadge(point) + "</td>" +
       '<td class="text-nowrap"><span data-cell="checked_in">' + numbers.format(point.checked_in) +
@@ -120,7 +129,7 @@
       point.percent + '%"></div></div></td>' +
       '<td class="d-none d-md-table-cell text-success">' + numbers.format(point.on_time) + "</td>" +
       '<td class="d-none d-md-table-cell text-warning-emphasis">' + numbers.format(point.late) + "</td>" +
-      '<td class="d-none d-sm-table-cell text-nowrap">' + time(point.last_scan) + "</td></tr>";
+      '<td class="d-none d-sm-table-cell text-nowrap">' + moment(point.last_scan) + "</td></tr>";
   }
 
   function drawBody(details, group, points) {

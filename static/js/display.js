@@ -1,4 +1,6 @@
 // The point's screen: fetch the current self check-in code shortly before it changes.
+// Outside the session's check-in window the screen says when check-in opens (or that it has
+// closed) in place of the code, as the server words it with each code it sends.
 (function () {
   "use strict";
   const root = document.getElementById("display");
@@ -7,6 +9,7 @@
   const timer = document.getElementById("display-timer");
   const count = document.getElementById("display-count");
   const offline = document.getElementById("display-offline");
+  const windowNotice = document.getElementById("display-window");
   let step = null;
   let expiresAt = 0;
   let period = 30;
@@ -16,6 +19,11 @@
       const response = await fetch(root.dataset.codeUrl, { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();
+      const open = data.window === "open";
+      qrBox.hidden = !open;
+      windowNotice.hidden = open;
+      windowNotice.dataset.state = data.window;
+      windowNotice.textContent = data.notice;
       if (data.step !== step) {
         qrBox.innerHTML = data.svg;
         qrBox.dataset.code = data.code;

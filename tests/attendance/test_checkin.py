@@ -590,19 +590,21 @@ def test_a_queued_scan_dated_in_the_future_is_dated_now(client, rush):
     assert Attendance.objects.get(entry=rush.entries[0]).checked_in_at == attempt.server_time
 
 
-def test_a_queued_scan_dated_more_than_twelve_hours_back_is_dated_twelve_hours_back(client, rush):
-    body = scan_accepted(
-        client,
-        rush.coordinator,
-        rush.song_lo,
-        ticket(rush.entries[0]),
-        queued=True,
-        scanned_at=device_clock(-timedelta(days=3)),
+def test_a_queued_scan_dated_days_before_the_check_in_window_is_refused_not_moved_into_it(
+    client, rush
+):
+    # The window bounds how far back a phone may date a scan (test_checkin_window.py).
+    client.force_login(rush.coordinator)
+    three_days_back = device_clock(-timedelta(days=3))
+
+    response = post_scan(
+        client, rush.song_lo, ticket(rush.entries[0]), queued=True, scanned_at=three_days_back
     )
 
-    attempt = ScanAttempt.objects.get(scan_id=body["scan_id"])
-    arrived = Attendance.objects.get(entry=rush.entries[0]).checked_in_at
-    assert arrived == attempt.server_time - timedelta(hours=12)
+    assert (response.status_code, response.json()["code"]) == (409, "not_open_yet")
+    attempt = ScanAttempt.objects.get()
+    assert (attempt.reason, attempt.device_time) == ("not_open_yet", three_days_back)
+    assert not Attendance.objects.exists()
 
 
 @pytest.mark.parametrize("first_to_sync", ["earlier", "later"])

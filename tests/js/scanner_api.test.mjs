@@ -209,7 +209,8 @@ describe("what a scan sends", () => {
       checkable: true,
       entry_key: 42,
     };
-    assert.deepEqual(scanBody(scan, "device-1", 5), {
+    const sending = new Date("2025-03-10T05:00:00.000Z");
+    assert.deepEqual(scanBody(scan, "device-1", 5, sending), {
       scan_id: "s1",
       device_id: "device-1",
       participation_id: 5,
@@ -217,8 +218,17 @@ describe("what a scan sends", () => {
       entry_id: null,
       scanned_at: "2025-03-10T00:52:00.000Z",
       queued: true,
+      sent_at: "2025-03-10T05:00:00.000Z",
       action: "check_out",
     });
+  });
+
+  test("the phone's clock as it is sent, not as it was scanned", () => {
+    const scan = { scan_id: "s2", scanned_at: "2025-03-10T00:52:00.000Z", queued: true };
+    const before = Date.now();
+    const body = scanBody(scan, "device-1", 5);
+    assert.ok(Date.parse(body.sent_at) >= before);
+    assert.equal(body.scanned_at, "2025-03-10T00:52:00.000Z");
   });
 });
 

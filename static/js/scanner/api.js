@@ -13,8 +13,10 @@ export function csrfFromCookie(cookie, fallback) {
   return match ? decodeURIComponent(match[1]) : fallback;
 }
 
-// What the API is sent for a scan; the rest of the held object is for this page.
-export function scanBody(scan, deviceId, participationId) {
+// What the API is sent for a scan; the rest of the held object is for this page. sent_at is
+// the phone's clock as it sends (each time it sends): against the server's, it tells how far
+// off that clock is, and so how far a held scan's scanned_at may be trusted.
+export function scanBody(scan, deviceId, participationId, now = new Date()) {
   return {
     scan_id: scan.scan_id,
     device_id: deviceId,
@@ -23,6 +25,7 @@ export function scanBody(scan, deviceId, participationId) {
     entry_id: scan.entry_id,
     scanned_at: scan.scanned_at,
     queued: scan.queued,
+    sent_at: now.toISOString(),
     action: scan.action,
   };
 }

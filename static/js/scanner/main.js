@@ -2,7 +2,8 @@
 // the connection is down the scans wait on the phone (with their own time and scan id) and
 // the downloaded roster gives the answer at once. This module wires the page to the others:
 // sync.js sends or holds scans, refresh.js keeps the counts and the roster fresh, walkin.js
-// and undo.js run the two forms; the rules themselves live in verdict.js, queue.js, roster.js.
+// and undo.js run the two forms, window.js says when check-in opens (and whether the phone's
+// clock is off); the rules themselves live in verdict.js, queue.js, roster.js.
 //
 // `page` below is the one object the page's parts share: createPage makes it, the add*
 // functions that start calls complete it, and each function takes from it what it needs.
@@ -18,10 +19,12 @@ import { ScanSync } from "./sync.js";
 import { createUndoForm, LastCheckIn } from "./undo.js";
 import { createDisplay, personScan, readyView, recognised, ticketScan } from "./verdict.js";
 import { createWalkInForm } from "./walkin.js";
+import { createWindowNotice } from "./window.js";
 
 const COUNTS_MS = 12000;
 const SYNC_MS = 10000;
 const ROSTER_MS = 120000;
+const WINDOW_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -247,6 +250,9 @@ function wireWindow(page) {
 }
 
 function begin(page) {
+  const checkInWindow = createWindowNotice($("checkin-window"), $("clock-warning"), page.t);
+  checkInWindow.update();
+  setInterval(checkInWindow.update, WINDOW_MS);
   page.setOnline(navigator.onLine);
   page.showPending();
   $("undo-button").disabled = !page.lastCheckIn.value;
