@@ -1,0 +1,37 @@
+"""The demo's past sessions are not left scheduled: `make run` shows them held, each with
+the day it will close itself, and their organisers are told."""
+
+import pytest
+from django.utils import timezone
+
+from directory.demo import load_demo_directory
+from events.demo import advance_demo_sessions, load_demo_points, load_demo_sessions
+from events.models import Notice, Session
+from events.states import state_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demos_past_sessions_are_held_and_the_coming_one_scheduled():
+    # given the demo's sessions, from 2015 to next week
+    directory = load_demo_directory()
+    load_demo_sessions(directory, load_demo_points(directory))
+
+    # when the demo advances them, twice as a second `make run` would
+    advance_demo_sessions()
+    advance_demo_sessions()
+
+    # then nothing in the past reads as scheduled, and the coming session does
+    now = timezone.now()
+    past = Session.objects.filter(ends_at__lt=now)
+    assert past.exists()
+    assert set(past.values_list("status", flat=True)) == {Session.Status.HELD}
+    assert all(state_of(s).startswith("Đã diễn ra ngày") for s in past)
+    coming = Session.objects.get(starts_at__gt=now)
+    assert coming.status == Session.Status.SCHEDULED
+    # and each past session warned its organisers once
+    warned = Notice.objects.filter(kind=Notice.Kind.SESSION_CLOSING)
+    assert set(warned.values_list("session_id", flat=True)) == set(
+        past.values_list("pk", flat=True)
+    )
+    assert warned.count() == len(set(warned.values_list("session_id", "user_id")))
