@@ -4,7 +4,7 @@ badges and the live dashboard."""
 from django.urls import path, re_path
 
 from .views import checkin as views
-from .views import dashboard
+from .views import dashboard, paper
 from .views import roster as roster_views
 
 app_name = "attendance"
@@ -59,6 +59,13 @@ urlpatterns = [
     path("points/<int:participation_id>/scan/", views.scanner, name="scanner"),
     path("points/<int:participation_id>/display/", views.display, name="display"),
     path("points/<int:participation_id>/badges.pdf", views.badge_sheet, name="badge_sheet"),
+    path("points/<int:participation_id>/paper/", paper.paper_entry, name="paper_entry"),
+    path(
+        "points/<int:participation_id>/sign-in-sheet.pdf",
+        paper.sign_in_sheet,
+        name="sign_in_sheet",
+    ),
+    path("entries/<int:entry_id>/times/", paper.entry_times, name="entry_times"),
     path("here/<str:code>/", views.self_check_in, name="self_check_in"),
     path("sessions/<int:session_id>/invitation/", views.invitation, name="invitation"),
     path(

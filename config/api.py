@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from attendance.api import router as attendance_router
 from attendance.api.dashboard import router as dashboard_router
+from attendance.api.paper import router as paper_router
 from common.api import BadInput, ErrorOut, GuardedParser, error_body, field_errors
 from directory.api import router as directory_router
 from events.api import router as events_router
@@ -89,6 +90,7 @@ api.add_router("/training/", training_router)
 api.add_router("/events/", events_router)
 api.add_router("/network/", network_router)
 api.add_router("/attendance/", attendance_router)
+api.add_router("/attendance/", paper_router)
 api.add_router("/surveys/", survey_router)
 api.add_router("/reports/", report_router)
 api.add_router("/dashboard/", dashboard_router)

@@ -395,6 +395,7 @@ class PersonalDataExport(models.Model):
         XLSX = "xlsx", "XLSX"
         CSV = "csv", "CSV"
         JSON = "json", "JSON"
+        PDF = "pdf", "PDF"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

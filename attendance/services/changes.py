@@ -15,6 +15,7 @@ from events.services import PersonDetails, add_walk_in, require_open, require_ro
 from ..models import Attendance, AttendanceChange, Method, ScanAttempt
 from ..window import window_refusal
 from .checkin import record_change, upsert_arrival
+from .paper import ARRIVAL, DEPARTURE, time_problems
 from .scans import scan_result
 
 
@@ -122,6 +123,10 @@ def correct_times(
         raise ValidationError({"checked_out_at": _("Nobody leaves without arriving.")})
     if checked_in_at and checked_out_at and checked_out_at <= checked_in_at:
         raise ValidationError({"checked_out_at": _("Departure must come after arrival.")})
+    wrong = time_problems(entry.session, arrived_at=checked_in_at, left_at=checked_out_at)
+    if wrong:
+        fields = {ARRIVAL: "checked_in_at", DEPARTURE: "checked_out_at"}
+        raise ValidationError({fields[key]: message for key, message in wrong.items()})
     attendance = _locked_attendance(entry) or Attendance(
         entry=entry, session_id=entry.session_id, participation_id=entry.participation_id
     )
