@@ -10,13 +10,20 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class CompletionRuleForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["required_sessions", "min_minutes_present", "require_on_time", "require_survey"]
+        fields = [
+            "required_sessions",
+            "min_minutes_present",
+            "require_on_time",
+            "require_survey",
+            "print_programme_period",
+        ]
         help_texts = {
             "min_minutes_present": _("In each session that counts; 0 means arriving is enough."),
             "require_survey": _(
                 "A person who checked in at a session with a survey must have answered it."
             ),
         }
+        labels = {"print_programme_period": _("Print the programme's dates on the certificates")}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

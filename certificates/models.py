@@ -11,8 +11,9 @@ app without copying a row (migration 0001 of this app only takes over their stat
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.utils.translation import gettext, ngettext
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
@@ -36,6 +37,10 @@ class Completion(models.Model):
     minutes_required = models.PositiveIntegerField(_("minutes required"))
     late_sessions = models.PositiveSmallIntegerField(_("sessions arrived late"), default=0)
     survey_missing = models.BooleanField(_("survey not answered"), default=False)
+    # The days of the first and last held session the person checked in at: what their
+    # certificate states. Empty when they checked in at no session that was held.
+    attended_from = models.DateField(_("first session attended on"), null=True, blank=True)
+    attended_until = models.DateField(_("last session attended on"), null=True, blank=True)
     # The roster entry the certificate names (point, agency), and which its notice is about.
     entry = models.ForeignKey(
         RosterEntry, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
@@ -68,19 +73,35 @@ class Completion(models.Model):
         """Why the person does not complete, as they would read it; empty if they do."""
         if self.completed:
             return ""
-        parts = [
-            ngettext(
-                "attended %(counted)d of %(required)d session",
-                "attended %(counted)d of %(required)d sessions",
-                self.sessions_required,
-            )
-            % {"counted": self.sessions_counted, "required": self.sessions_required}
-        ]
-        if self.minutes_required:
-            parts.append(
-                gettext("%(present)d of %(required)d minutes")
-                % {"present": self.minutes_present, "required": self.minutes_required}
-            )
+        parts = []
+        if self.sessions_counted < self.sessions_required or not self.survey_missing:
+            # The minimum is per session: a total of minutes would read 215 of 120 as short.
+            each = self.minutes_required // self.sessions_required if self.sessions_required else 0
+            figures = {
+                "counted": self.sessions_counted,
+                "required": self.sessions_required,
+                "minutes": each,
+            }
+            if each:
+                parts.append(
+                    ngettext(
+                        "present at least %(minutes)d minutes at %(counted)d of %(required)d "
+                        "session",
+                        "present at least %(minutes)d minutes at %(counted)d of %(required)d "
+                        "sessions",
+                        self.sessions_required,
+                    )
+                    % figures
+                )
+            else:
+                parts.append(
+                    ngettext(
+                        "attended %(counted)d of %(required)d session",
+                        "attended %(counted)d of %(required)d sessions",
+                        self.sessions_required,
+                    )
+                    % figures
+                )
         if self.late_sessions:
             parts.append(
                 ngettext(
@@ -108,19 +129,26 @@ class CertificateCounter(models.Model):
 
 
 class Collation(models.Model):
-    """One run of working out completion and issuing certificates, with its progress."""
+    """One run of working out completion and issuing certificates, with its progress; or a
+    dry run, which numbers and stores nothing but its counts and a sample PDF."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("collation", "Failed")
+        # The guards found, when the worker took the run, what they refuse: a session not
+        # closed, a design without its signer. `error` says what.
+        REFUSED = "refused", pgettext_lazy("collation", "Refused")
 
     class Stage(models.TextChoices):
         COMPLETION = "completion", _("Working out completion")
         ISSUING = "issuing", _("Issuing certificates")
         RENDERING = "rendering", _("Rendering PDFs")
+        SAMPLE = "sample", _("Drawing the sample certificate")
         FINISHED = "finished", _("Finished")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="collations")
     point = models.ForeignKey(
@@ -132,6 +160,7 @@ class Collation(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    dry_run = models.BooleanField(_("dry run"), default=False)
     status = models.CharField(max_length=8, choices=Status, default=Status.QUEUED)
     stage = models.CharField(max_length=16, choices=Stage, default=Stage.COMPLETION)
     people = models.PositiveIntegerField(default=0)
@@ -139,6 +168,10 @@ class Collation(models.Model):
     to_issue = models.PositiveIntegerField(default=0)
     issued = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
+    # A dry run's breakdown: who did not complete and why, who already holds a certificate.
+    outcome = models.JSONField(default=dict, blank=True)
+    # A dry run's sample: the first certificate as it would be issued, marked as a sample.
+    sample = models.FileField(_("sample PDF"), upload_to="certificates/samples/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -148,13 +181,24 @@ class Collation(models.Model):
         db_table = "attendance_collation"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["programme", "status"])]
+        constraints = [
+            # One run waiting or running per programme and point (the whole programme
+            # being point 0), and one dry run: two organisers clicking at once get one.
+            models.UniqueConstraint(
+                F("programme"),
+                Coalesce(F("point"), Value(0)),
+                F("dry_run"),
+                condition=Q(status__in=["queued", "running"]),
+                name="certificates_collation_one_active",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.get_status_display()}"
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in self.ACTIVE
 
 
 class Certificate(models.Model):

@@ -26,6 +26,11 @@ WIDTH, HEIGHT = 297, 210
 FRAME = 9
 # A fixed mask: choosing the best of eight would cost more than the rest of the page.
 QR_MASK = 2
+SAMPLE_MARK = "BẢN XEM THỬ — KHÔNG CÓ GIÁ TRỊ"
+# Where a sample has its numbers: blank, as on an official form not yet filled in.
+BLANK = "……………"
+# The first word of a unit's name ("Tỉnh", "Thành phố", "Huyện", "Thị xã", "Xã", ...).
+UNIT_WORDS = {"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc"}
 
 
 def vietnamese_date(day: date) -> str:
@@ -46,6 +51,8 @@ class CertificatePage:
     verify_url: str
     stamp: Path | None = None
     signature: Path | None = None
+    # A dry run's sample: no numbers, no code, no QR, and marked across as worthless.
+    sample: bool = False
 
 
 def _document() -> FPDF:
@@ -90,8 +97,13 @@ def _page(pdf: FPDF, page: CertificatePage) -> None:
     pdf.set_text_color(*INK)
     _header(pdf, page)
     _statement(pdf, page.snapshot)
-    _verification(pdf, page)
+    if page.sample:
+        _sample_note(pdf)
+    else:
+        _verification(pdf, page)
     _signature(pdf, page)
+    if page.sample:
+        _sample_mark(pdf)
 
 
 def _header(pdf: FPDF, page: CertificatePage) -> None:
@@ -101,7 +113,7 @@ def _header(pdf: FPDF, page: CertificatePage) -> None:
     _centred(pdf, left_x, left_w, 22, page.snapshot["issuing_body"].upper(), "B", 12)
     pdf.set_line_width(0.3)
     pdf.line(left_x + left_w / 2 - 15, 29, left_x + left_w / 2 + 15, 29)
-    _centred(pdf, left_x, left_w, 32, f"Số: {page.serial}", "", 11)
+    _centred(pdf, left_x, left_w, 32, f"Số: {page.serial or BLANK}", "", 11)
     _centred(pdf, right_x, right_w, 22, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 12)
     motto = "Độc lập - Tự do - Hạnh phúc"
     _centred(pdf, right_x, right_w, 28, motto, "B", 12.5)
@@ -121,24 +133,33 @@ def _statement(pdf: FPDF, snapshot: dict) -> None:
         _centred(pdf, 30, WIDTH - 60, 96, f"Đơn vị công tác: {snapshot['agency']}", "", 12.5)
     _centred(pdf, 30, WIDTH - 60, 105, "Đã tham gia và hoàn thành chương trình", "", 12.5)
     _centred(pdf, 30, WIDTH - 60, 113, f"“{snapshot['programme']}”", "B", 14)
-    _centred(pdf, 30, WIDTH - 60, 123, _period(snapshot) + ".", "I", 12)
+    period = _period(snapshot)
+    if period:
+        _centred(pdf, 30, WIDTH - 60, 123, period + ".", "I", 12)
 
 
 def _period(snapshot: dict) -> str:
-    """When and where the programme was held, in the words of the certificate."""
-    first = date.fromisoformat(snapshot["first_day"])
-    last = date.fromisoformat(snapshot["last_day"])
-    period = (
-        f"tổ chức {vietnamese_date(first)}"
-        if first == last
-        else f"tổ chức từ {vietnamese_date(first)} đến {vietnamese_date(last)}"
-    )
+    """When and where the programme was held, in the words of the certificate: the days of
+    the sessions its holder attended (or the programme's, as its rule says), at the point."""
+    parts = []
+    if snapshot.get("first_day") and snapshot.get("last_day"):
+        first = date.fromisoformat(snapshot["first_day"])
+        last = date.fromisoformat(snapshot["last_day"])
+        parts.append(
+            f"tổ chức {vietnamese_date(first)}"
+            if first == last
+            else f"tổ chức từ {vietnamese_date(first)} đến {vietnamese_date(last)}"
+        )
     point = snapshot.get("point") or ""
     if point:
-        # Points are usually named "Điểm cầu ..." already.
+        # Points are usually named "Điểm cầu ..." already, or by their unit ("Huyện Sông Lô"),
+        # whose kind a sentence writes in lower case: "tại điểm cầu huyện Sông Lô".
+        first_word = point.split()[0].casefold()
+        if first_word == "điểm" or first_word in UNIT_WORDS:
+            point = point[0].lower() + point[1:]
         named = point.casefold().startswith("điểm cầu")
-        period += f", tại {point[0].lower() + point[1:]}" if named else f", tại điểm cầu {point}"
-    return period
+        parts.append(f"tại {point}" if named else f"tại điểm cầu {point}")
+    return ", ".join(parts)
 
 
 def _verification(pdf: FPDF, page: CertificatePage) -> None:
@@ -162,6 +183,28 @@ def _verification(pdf: FPDF, page: CertificatePage) -> None:
     pdf.cell(80, 4, page.verify_url)
 
 
+def _sample_note(pdf: FPDF) -> None:
+    """Bottom left of a sample, where the numbers and QR code go: why there are none."""
+    pdf.set_font(SERIF, "I", 9.5)
+    lines = [
+        "Bản xem thử, chưa được cấp:",
+        "số hiệu, số vào sổ cấp và mã xác minh",
+        "chỉ có trên giấy chứng nhận chính thức.",
+    ]
+    pdf.set_xy(24, HEIGHT - FRAME - 8 - 30 - 12)
+    for line in lines:
+        pdf.set_x(24)
+        pdf.cell(110, 5, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _sample_mark(pdf: FPDF) -> None:
+    """Across the page, over everything: what a sample is, so it is never taken for one."""
+    pdf.set_text_color(*RED)
+    with pdf.local_context(fill_opacity=0.4), pdf.rotation(27, x=WIDTH / 2, y=HEIGHT / 2):
+        _centred(pdf, 0, WIDTH, HEIGHT / 2 - 9, SAMPLE_MARK, "B", 36)
+    pdf.set_text_color(*INK)
+
+
 def _signature(pdf: FPDF, page: CertificatePage) -> None:
     """Bottom right: place and date, the signer's title, signature, stamp and name."""
     snapshot = page.snapshot
@@ -183,6 +226,14 @@ def _signature(pdf: FPDF, page: CertificatePage) -> None:
         pdf.image(str(page.signature), x=sign_x + sign_w / 2 - 18, y=y + 2, w=36, h=18)
     if snapshot.get("signer_name"):
         _centred(pdf, sign_x, sign_w, 180, snapshot["signer_name"], "B", 13)
+
+
+def render_sample(page: CertificatePage) -> bytes:
+    """One sample page as a file of its own (a dry run's preview)."""
+    pdf = _document()
+    _page(pdf, page)
+    pdf.set_title(f"{SAMPLE_MARK}: {page.snapshot.get('programme', '')}")
+    return bytes(pdf.output())
 
 
 def render_pages(pages: Sequence[CertificatePage]) -> list[bytes]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from directory.selectors import scope_for
 from events.models import BridgePoint
@@ -12,7 +13,8 @@ from training.models import Programme
 from training.selectors import get_programme_for, programmes_for
 
 from .models import Certificate, Collation, Completion
-from .services.completion import collation_refusal
+from .services.guards import CollationGuard, collation_guard
+from .services.issuing import require_certificate_manager
 
 __all__ = ["get_programme_for", "programmes_for"]
 
@@ -35,7 +37,11 @@ class CompletionSummary:
     revoked: int
     superseded: int
     rendering: int
-    refusal: str
+    guard: CollationGuard
+
+    @property
+    def refusal(self) -> str:
+        return str(self.guard)
 
 
 def completion_summary(programme: Programme) -> CompletionSummary:
@@ -49,7 +55,7 @@ def completion_summary(programme: Programme) -> CompletionSummary:
         superseded=Count("pk", filter=Q(status=Status.SUPERSEDED)),
         rendering=Count("pk", filter=Q(rendered_at=None)),
     )
-    return CompletionSummary(**people, **certificates, refusal=collation_refusal(programme))
+    return CompletionSummary(**people, **certificates, guard=collation_guard(programme))
 
 
 def completions(
@@ -89,7 +95,53 @@ def programme_points(programme: Programme) -> QuerySet[BridgePoint]:
 
 
 def latest_collation(programme: Programme) -> Collation | None:
-    return Collation.objects.filter(programme=programme).select_related("point").first()
+    return (
+        Collation.objects.filter(programme=programme, dry_run=False).select_related("point").first()
+    )
+
+
+def latest_dry_run(programme: Programme) -> Collation | None:
+    return (
+        Collation.objects.filter(programme=programme, dry_run=True).select_related("point").first()
+    )
+
+
+def get_sample_for(user: AbstractBaseUser, programme: Programme, collation_id: int) -> Collation:
+    """A dry run's sample, for those who manage the programme's certificates only."""
+    require_certificate_manager(user, programme)
+    collation = Collation.objects.filter(pk=collation_id, programme=programme, dry_run=True).first()
+    if collation is None or not collation.sample:
+        raise Http404
+    return collation
+
+
+def dry_run_progress(collation: Collation | None) -> dict[str, object]:
+    """A dry run's state and counts, as its box on the programme page shows them."""
+    if collation is None:
+        return {"active": False}
+    percent = {
+        Collation.Stage.COMPLETION: 5 if collation.status == Collation.Status.RUNNING else 0,
+        Collation.Stage.SAMPLE: 80,
+    }.get(collation.stage, 100)
+    sample_url = (
+        reverse("certificates:dry_run_sample", args=[collation.programme_id, collation.pk])
+        if collation.sample
+        else ""
+    )
+    return {
+        "active": collation.is_active,
+        "status": collation.status,
+        "status_label": collation.get_status_display(),
+        "stage_label": collation.get_stage_display(),
+        "people": collation.people,
+        "completed": collation.completed,
+        "not_completed": collation.people - collation.completed,
+        "to_issue": collation.to_issue,
+        "percent": percent if collation.is_active else 100,
+        "sample_url": sample_url,
+        "error": collation.error,
+        **{key: value for key, value in collation.outcome.items() if isinstance(value, int)},
+    }
 
 
 def collation_progress(collation: Collation | None) -> dict[str, object]:

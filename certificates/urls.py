@@ -35,6 +35,21 @@ urlpatterns = [
         name="programme_close",
     ),
     path(
+        "programmes/<int:pk>/certificates/dry-run/",
+        views.programme_dry_run,
+        name="programme_dry_run",
+    ),
+    path(
+        "programmes/<int:pk>/dry-run.json",
+        views.dry_run_progress,
+        name="dry_run_progress",
+    ),
+    path(
+        "programmes/<int:pk>/dry-runs/<int:collation_id>/sample.pdf",
+        views.dry_run_sample,
+        name="dry_run_sample",
+    ),
+    path(
         "programmes/<int:pk>/collation.json",
         views.collation_progress,
         name="collation_progress",

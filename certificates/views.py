@@ -68,9 +68,14 @@ def _programme_page(
     )
     newest = selectors.certificates_by_person(programme, [row.person_id for row in page])
     collation = selectors.latest_collation(programme)
+    dry_run = selectors.latest_dry_run(programme)
+    summary = selectors.completion_summary(programme)
     context = {
         "programme": programme,
-        "summary": selectors.completion_summary(programme),
+        "summary": summary,
+        "guard": summary.guard,
+        "dry_run": dry_run,
+        "dry_progress": selectors.dry_run_progress(dry_run),
         "rule_form": rule_form or CompletionRuleForm(instance=programme, prefix="rule"),
         "design_form": design_form or CertificateDesignForm(instance=programme, prefix="design"),
         "rows": [(row, newest.get(row.person_id)) for row in page],
@@ -195,6 +200,24 @@ def programme_collate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
+def programme_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count what would be issued and draw a sample, in the worker; nothing is numbered."""
+    programme = selectors.get_programme_for(request.user, pk)
+    point = _collation_point(request, programme)
+    try:
+        services.start_collation(actor=request.user, programme=programme, point=point, dry_run=True)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Dry run started: nothing is numbered or issued. Its result appears below."),
+        )
+    return redirect(_here(programme))
+
+
+@organiser_required
+@require_POST
 def programme_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the programme, then issue its certificates unless collation would be refused."""
     programme = selectors.get_programme_for(request.user, pk)
@@ -202,7 +225,7 @@ def programme_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         training_services.close_programme(actor=request.user, programme=programme)
         messages.success(request, _("The programme is closed."))
-        if not selectors.completion_summary(programme).refusal:
+        if not services.collation_guard(programme, point=point).refused:
             services.start_collation(actor=request.user, programme=programme, point=point)
             messages.success(
                 request, _("Working out completion and issuing certificates: see the progress.")
@@ -217,6 +240,7 @@ PROGRAMME_ACTIONS: dict[str, Callable[..., HttpResponse]] = {
     "rule": programme_rule,
     "design": programme_design,
     "collate": programme_collate,
+    "dry_run": programme_dry_run,
     "close": programme_close,
 }
 
@@ -239,6 +263,30 @@ def programme_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 def collation_progress(request: HttpRequest, pk: int) -> JsonResponse:
     programme = selectors.get_programme_for(request.user, pk)
     return JsonResponse(selectors.collation_progress(selectors.latest_collation(programme)))
+
+
+@organiser_required
+@require_GET
+@never_cache
+def dry_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    programme = selectors.get_programme_for(request.user, pk)
+    return JsonResponse(selectors.dry_run_progress(selectors.latest_dry_run(programme)))
+
+
+@organiser_required
+@require_GET
+def dry_run_sample(request: HttpRequest, pk: int, collation_id: int) -> FileResponse:
+    """A dry run's sample PDF, for those who manage the programme's certificates only."""
+    programme = selectors.get_programme_for(request.user, pk)
+    collation = selectors.get_sample_for(request.user, programme, collation_id)
+    response = FileResponse(
+        collation.sample.open("rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"ban-xem-thu-{slugify(programme.code)}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @organiser_required

@@ -1,23 +1,28 @@
 """Collation: working out who completed a programme and issuing what is due, as one
 resumable run that reports its progress.
 
-The other steps in a certificate's life have modules of their own: `issuing` (numbers and
-who may manage certificates), `rendering`, `revisions` (corrections and revocations),
-`sweep` and `verification`. Views and tasks reach all of them through this module, which
-names them again below.
+The other steps in a certificate's life have modules of their own: `guards` (what must
+hold before anything is numbered), `dry_run`, `issuing` (numbers and who may manage
+certificates), `rendering`, `revisions` (corrections and revocations), `sweep` and
+`verification`. Views and tasks reach all of them through this module, which names them
+again below.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.tasks import dispatch_on_commit
 from events.models import BridgePoint, Session
 from training.models import Programme
 
 from ..models import Certificate, Collation, Completion
-from .completion import collation_refusal, record_completions, work_out
+from .completion import record_completions, work_out
+from .dry_run import run_dry
+from .dry_run import update_run as _update
+from .guards import CollationGuard, collation_guard, collation_refusal
 from .issuing import (
     _Grant,
     _issue,
@@ -43,7 +48,10 @@ __all__ = [
     "CODE_LENGTH",
     "ISSUE_CHUNK",
     "RENDER_CHUNK",
+    "CollationGuard",
     "Verification",
+    "collation_guard",
+    "collation_refusal",
     "dispatch_rendering",
     "file_matches",
     "new_code",
@@ -71,42 +79,74 @@ def start_collation(
     programme: Programme,
     point: BridgePoint | None = None,
     session: Session | None = None,
+    dry_run: bool = False,
 ) -> Collation:
-    """Queue a collation (a person asks, or a session or programme closes); a run already
-    waiting or running for the same programme and point is returned instead."""
+    """Queue a collation (a person asks, or a session or programme closes), or a dry run;
+    refused, with every reason, while the guards refuse. A run already waiting or running
+    for the same programme and point is returned instead, also to a second caller at the
+    same moment (the database keeps one: `certificates_collation_one_active`)."""
     from ..tasks import collate
 
     if actor is not None:
         require_certificate_manager(actor, programme)
-    refusal = collation_refusal(programme)
-    if refusal:
-        raise ValidationError(refusal)
-    running = Collation.objects.filter(
-        programme=programme,
-        point=point,
-        status__in=[Collation.Status.QUEUED, Collation.Status.RUNNING],
-    ).first()
-    if running is not None:
-        return running
-    collation = Collation.objects.create(
-        programme=programme, point=point, session=session, requested_by=actor
+    guard = collation_guard(programme, point=point, dry_run=dry_run)
+    if guard.refused:
+        raise ValidationError(guard.messages)
+    for _attempt in range(3):
+        running = _active(programme, point, dry_run=dry_run)
+        if running is not None:
+            return running
+        try:
+            with transaction.atomic():
+                collation = Collation.objects.create(
+                    programme=programme,
+                    point=point,
+                    session=session,
+                    requested_by=actor,
+                    dry_run=dry_run,
+                )
+        except IntegrityError:
+            # Another caller's run went in first (we waited for its commit): theirs it
+            # is, unless it has already finished, when we try again.
+            continue
+        dispatch_on_commit(collate, collation.pk)
+        return collation
+    raise ValidationError(
+        _("Another collation of the programme has just started; see its progress.")
     )
-    dispatch_on_commit(collate, collation.pk)
-    return collation
+
+
+def _active(programme: Programme, point: BridgePoint | None, *, dry_run: bool) -> Collation | None:
+    return Collation.objects.filter(
+        programme=programme, point=point, dry_run=dry_run, status__in=Collation.ACTIVE
+    ).first()
 
 
 def run_collation(collation_id: int) -> Collation | None:
-    """Work out completion and issue what is due. Safe to run again, or twice at once."""
+    """Work out completion and issue what is due (or, for a dry run, count it and draw a
+    sample). The guards are asked again: what was open when the run was queued may still
+    be. Safe to run again, or twice at once."""
     collation = (
         Collation.objects.select_related("programme__unit", "point").filter(pk=collation_id).first()
     )
-    if collation is None or collation.status == Collation.Status.DONE:
+    if collation is None or collation.status in (Collation.Status.DONE, Collation.Status.REFUSED):
         return collation
     programme = collation.programme
-    refusal = collation_refusal(programme)
-    if refusal:
-        _update(collation, status=Collation.Status.FAILED, error=refusal[:500])
+    guard = collation_guard(programme, point=collation.point, dry_run=collation.dry_run)
+    if guard.refused:
+        _update(
+            collation,
+            status=Collation.Status.REFUSED,
+            error=str(guard)[:500],
+            finished_at=timezone.now(),
+        )
         return collation
+    if collation.dry_run:
+        try:
+            return run_dry(collation)
+        except Exception as error:
+            _update(collation, status=Collation.Status.FAILED, error=str(error)[:500])
+            raise
     _update(collation, status=Collation.Status.RUNNING, started_at=timezone.now())
     try:
         completions = work_out(programme, point=collation.point)
@@ -148,17 +188,14 @@ def run_collation(collation_id: int) -> Collation | None:
     return collation
 
 
-def _update(collation: Collation, **values: object) -> None:
-    for name, value in values.items():
-        setattr(collation, name, value)
-    collation.save(update_fields=[*values, "updated_at"])
-
-
 def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
     """Completed people without a certificate of the programme, in name order, with what
-    their certificates will state: one read for the whole run."""
-    completions = Completion.objects.filter(programme=programme, completed=True).exclude(
-        person__certificates__programme=programme
+    their certificates will state: one read for the whole run. Someone who checked in at
+    no session that was held has no period to state and is not issued one."""
+    completions = (
+        Completion.objects.filter(programme=programme, completed=True)
+        .exclude(attended_from=None)
+        .exclude(person__certificates__programme=programme)
     )
     if point is not None:
         completions = completions.filter(point=point)
@@ -172,8 +209,21 @@ def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
             point=point_name or "",
             sessions=sessions,
             minutes=minutes,
+            first_day=first.isoformat(),
+            last_day=last.isoformat(),
         )
-        for person_id, entry_id, point_id, full_name, agency, point_name, sessions, minutes in (
+        for (
+            person_id,
+            entry_id,
+            point_id,
+            full_name,
+            agency,
+            point_name,
+            sessions,
+            minutes,
+            first,
+            last,
+        ) in (
             completions.order_by("person__sort_name", "person_id")
             .values_list(
                 "person_id",
@@ -184,6 +234,8 @@ def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
                 "point__name",
                 "sessions_counted",
                 "minutes_present",
+                "attended_from",
+                "attended_until",
             )
             .iterator(chunk_size=20000)
         )

@@ -7,11 +7,10 @@ decide here, so a person reads the same figures on both.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from attendance.models import minutes_present
 from events.models import BridgePoint, RosterEntry, Session
@@ -31,17 +30,11 @@ COMPLETION_FIELDS = (
     "survey_missing",
     "entry_id",
     "point_id",
+    "attended_from",
+    "attended_until",
 )
-
-
-def collation_refusal(programme: Programme) -> str:
-    """Why certificates cannot be worked out for this programme now; empty if they can."""
-    if not programme.has_completion_rule:
-        return _(
-            "This programme has no completion rule yet. Set one (sessions, minutes, "
-            "on-time arrival) before working out completion; nothing was issued."
-        )
-    return ""
+# A certificate states only sessions that took place: held (its end passed) or closed.
+HELD_STATES = (Session.Status.HELD, Session.Status.CLOSED)
 
 
 def counted_sessions(programme: Programme) -> list[Session]:
@@ -49,7 +42,18 @@ def counted_sessions(programme: Programme) -> list[Session]:
         Session.objects.filter(programme=programme)
         .exclude(status=Session.Status.CANCELLED)
         .order_by("starts_at", "pk")
-        .only("pk", "starts_at", "ends_at", "late_after_minutes")
+        .only("pk", "status", "starts_at", "ends_at", "late_after_minutes")
+    )
+
+
+def held_days(session: Session, now: datetime) -> tuple[date, date] | None:
+    """The first and last day a session was held on, or None if it was not held (yet):
+    never a day after `now`, even for a session closed before its planned end."""
+    if session.status not in HELD_STATES or session.starts_at > now:
+        return None
+    return (
+        timezone.localtime(session.starts_at).date(),
+        timezone.localtime(min(session.ends_at, now)).date(),
     )
 
 
@@ -68,6 +72,13 @@ class _Tally:
     point_id: int | None = None
     best: tuple[bool, datetime] | None = None
     survey_missing: bool = False
+    attended_from: date | None = None
+    attended_until: date | None = None
+
+    def attended(self, days: tuple[date, date]) -> None:
+        first, last = days
+        self.attended_from = min(first, self.attended_from or first)
+        self.attended_until = max(last, self.attended_until or last)
 
 
 def _entries(programme: Programme, point: BridgePoint | None) -> object:
@@ -116,6 +127,7 @@ def work_out(
     """Completion for every person on the programme's rosters (or one point's people)."""
     now = now or timezone.now()
     sessions = {session.pk: session for session in counted_sessions(programme)}
+    days = {pk: held_days(session, now) for pk, session in sessions.items()}
     required = sessions_required(programme, list(sessions.values()))
     minimum = programme.min_minutes_present
     with_survey, answered = _surveys(programme) if programme.require_survey else (set(), set())
@@ -138,6 +150,8 @@ def work_out(
         if tally.best is None or key >= tally.best:
             tally.best, tally.entry_id, tally.point_id = key, entry_id, point_id
         tally.counted += int(counts)
+        if arrived is not None and days[session_id] is not None:
+            tally.attended(days[session_id])
         if (
             arrived is not None
             and session_id in with_survey
@@ -157,6 +171,8 @@ def work_out(
             survey_missing=tally.survey_missing,
             entry_id=tally.entry_id,
             point_id=tally.point_id,
+            attended_from=tally.attended_from,
+            attended_until=tally.attended_until,
             computed_at=now,
         )
         for person_id, tally in tallies.items()

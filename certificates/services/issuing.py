@@ -10,7 +10,7 @@ taking the locks, so two collations of one programme at once issue nobody twice.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -24,6 +24,7 @@ from training.models import Programme
 
 from ..models import Certificate, CertificateCounter, Collation
 from .bulk import insert_rows
+from .completion import HELD_STATES
 from .verification import new_code
 
 
@@ -55,25 +56,52 @@ def require_certificate_manager(actor: AbstractBaseUser, programme: Programme) -
         raise PermissionDenied(_("Only the programme's organisers can manage its certificates."))
 
 
-def _snapshot_base(programme: Programme, issued_on: str) -> dict[str, object]:
-    period = (
-        Session.objects.filter(programme=programme)
-        .exclude(status=Session.Status.CANCELLED)
-        .aggregate(first=Min("starts_at"), last=Max("ends_at"))
+def held_span(programme: Programme, *, now: datetime | None = None) -> tuple[date, date] | None:
+    """The first and last day the programme's sessions were held on (held or closed ones
+    only, never after now); None before any was held."""
+    now = now or timezone.now()
+    span = Session.objects.filter(
+        programme=programme, status__in=HELD_STATES, starts_at__lte=now
+    ).aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    if span["first"] is None:
+        return None
+    return (
+        timezone.localtime(span["first"]).date(),
+        timezone.localtime(min(span["last"], now)).date(),
     )
-    first = timezone.localtime(period["first"]).date() if period["first"] else None
-    last = timezone.localtime(period["last"]).date() if period["last"] else None
-    return {
+
+
+def _snapshot_base(programme: Programme, issued_on: str) -> dict[str, object]:
+    """What every certificate of one issue states alike. The period is each holder's own
+    (`_row`), unless the rule asks for the programme's held days on all of them."""
+    base: dict[str, object] = {
         "programme": programme.title,
         "programme_code": programme.code.upper(),
         "issuing_body": programme.issuing_body,
         "signer_name": programme.signer_name,
         "signer_title": programme.signer_title,
         "place": programme.signing_place,
-        "first_day": (first or timezone.localdate()).isoformat(),
-        "last_day": (last or first or timezone.localdate()).isoformat(),
         "issued_on": issued_on,
     }
+    if programme.print_programme_period:
+        span = held_span(programme)
+        if span is not None:
+            base["programme_first_day"], base["programme_last_day"] = (
+                day.isoformat() for day in span
+            )
+    return base
+
+
+def period_of(grant: "_Grant", base: dict[str, object]) -> tuple[str, str] | None:
+    """The days a certificate states: the programme's held span if the rule says so, else
+    the first and last held session the holder attended; never after the day of issue."""
+    first = base.get("programme_first_day") or grant.first_day
+    last = base.get("programme_last_day") or grant.last_day
+    if not first or not last:
+        return None
+    issued_on = str(base["issued_on"])
+    last = min(last, issued_on)
+    return min(first, last), last
 
 
 @dataclass(frozen=True)
@@ -88,6 +116,9 @@ class _Grant:
     point: str
     sessions: int
     minutes: int
+    # ISO days of the first and last held session the person attended.
+    first_day: str = ""
+    last_day: str = ""
 
 
 def _issue(
@@ -142,6 +173,28 @@ def _issue(
     return insert_rows(Certificate, rows)
 
 
+def statement(grant: _Grant, base: dict[str, object]) -> dict[str, object]:
+    """What one certificate states, numbers aside: the issue's common part, the holder and
+    the period. A grant without a held session attended states no period (`_due` issues
+    none such)."""
+    snapshot = {
+        key: value
+        for key, value in base.items()
+        if key not in ("programme_first_day", "programme_last_day")
+    }
+    period = period_of(grant, base)
+    if period is not None:
+        snapshot["first_day"], snapshot["last_day"] = period
+    return {
+        **snapshot,
+        "full_name": grant.full_name,
+        "agency": grant.agency,
+        "point": grant.point,
+        "sessions": grant.sessions,
+        "minutes": grant.minutes,
+    }
+
+
 def _row(
     grant: _Grant,
     shared: dict[str, object],
@@ -159,12 +212,7 @@ def _row(
         "register_number": register_number,
         "code": new_code(),
         "snapshot": {
-            **base,
-            "full_name": grant.full_name,
-            "agency": grant.agency,
-            "point": grant.point,
-            "sessions": grant.sessions,
-            "minutes": grant.minutes,
+            **statement(grant, base),
             "serial": serial,
             "register": f"{register_number}/{shared['register_year']}",
             "version": shared["version"],

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Certificate
+from ..models import Certificate, Completion
 from .issuing import _Grant, _issue, _snapshot_base, require_certificate_manager
 from .rendering import dispatch_rendering
 
@@ -38,6 +38,19 @@ def reissue_certificate(
     now = timezone.now()
     old = certificate.snapshot
     base = {**_snapshot_base(programme, timezone.localdate(now).isoformat())}
+    # The period as the last collation worked it out (a version issued before periods were
+    # per person may have stated days that were not held); the old one's failing that.
+    attended = (
+        Completion.objects.filter(programme=programme, person_id=certificate.person_id)
+        .exclude(attended_from=None)
+        .values_list("attended_from", "attended_until")
+        .first()
+    )
+    first_day, last_day = (
+        (attended[0].isoformat(), attended[1].isoformat())
+        if attended
+        else (old.get("first_day", ""), old.get("last_day", ""))
+    )
     grant = _Grant(
         person_id=certificate.person_id,
         entry_id=certificate.entry_id,
@@ -47,6 +60,8 @@ def reissue_certificate(
         point=old.get("point", ""),
         sessions=old.get("sessions", 0),
         minutes=old.get("minutes", 0),
+        first_day=first_day,
+        last_day=last_day,
     )
     if certificate.status == Certificate.Status.VALID:
         certificate.status = Certificate.Status.SUPERSEDED

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from certificates.services import collation as certificates
+from tests.certificates.helpers import collate
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +17,7 @@ def test_the_register_holds_a_formula_like_name_as_text(course, client):
     manh = course.people["manh"]
     manh.full_name = HYPERLINK
     manh.save(update_fields=["full_name"])
-    collation = certificates.start_collation(
-        actor=course.rush.organiser, programme=course.programme
-    )
-    certificates.run_collation(collation.pk)
+    collate(course)
     client.force_login(course.rush.organiser)
 
     answer = client.get(reverse("certificates:register_export", args=[course.programme.pk]))

@@ -14,6 +14,7 @@ from certificates.models import Certificate
 from certificates.selectors import printable_for
 from certificates.services import collation
 from certificates.services.handout import build_point_handout, file_slug
+from tests.certificates.helpers import collate
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,7 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def issued(course):
     """Collated and rendered: Dung and Mạnh at Sông Lô, Thắng at Tam Đảo."""
-    run = collation.start_collation(actor=course.rush.organiser, programme=course.programme)
-    collation.run_collation(run.pk)
+    collate(course)
     collation.render_certificates(
         list(Certificate.objects.filter(rendered_at=None).values_list("pk", flat=True))
     )

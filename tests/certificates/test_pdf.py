@@ -8,7 +8,14 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from certificates.pdf import CertificatePage, render_pages, split_pages
+from certificates.pdf import (
+    SAMPLE_MARK,
+    CertificatePage,
+    _period,
+    render_pages,
+    render_sample,
+    split_pages,
+)
 
 SNAPSHOT = {
     "programme": "Tập huấn CCHC năm 2021",
@@ -78,3 +85,47 @@ def test_a_document_with_another_number_of_pages_is_refused(stamp):
 
     with pytest.raises(ValueError):
         split_pages(data, ["one", "two"])
+
+
+@pytest.mark.parametrize(
+    ("point", "words"),
+    [
+        ("Điểm cầu huyện Sông Lô", "tại điểm cầu huyện Sông Lô"),
+        ("Huyện Sông Lô", "tại điểm cầu huyện Sông Lô"),
+        ("Thành phố Vĩnh Yên", "tại điểm cầu thành phố Vĩnh Yên"),
+        ("Hội trường UBND tỉnh", "tại điểm cầu Hội trường UBND tỉnh"),
+    ],
+)
+def test_the_period_reads_as_a_sentence_writes_it(point, words):
+    snapshot = {**SNAPSHOT, "first_day": "2021-11-03", "last_day": "2021-11-23", "point": point}
+
+    assert _period(snapshot) == (
+        f"tổ chức từ ngày 03 tháng 11 năm 2021 đến ngày 23 tháng 11 năm 2021, {words}"
+    )
+
+
+def test_a_snapshot_without_days_prints_no_period_rather_than_inventing_one():
+    snapshot = {key: value for key, value in SNAPSHOT.items() if not key.endswith("_day")}
+
+    assert _period({**snapshot, "point": ""}) == ""
+
+
+def test_a_sample_is_one_strictly_valid_page_marked_across_with_no_code(stamp):
+    page = CertificatePage(
+        snapshot={**SNAPSHOT, "full_name": "Nguyễn Thị Ánh"},
+        serial="",
+        register="",
+        code="",
+        verify_url="",
+        stamp=stamp,
+        sample=True,
+    )
+
+    reader = PdfReader(io.BytesIO(render_sample(page)), strict=True)
+
+    (only,) = reader.pages
+    text = only.extract_text()
+    assert SAMPLE_MARK in " ".join(text.split())
+    assert "Nguyễn Thị Ánh" in text and "Số: ……" in text
+    assert "Mã xác minh" not in text and "Số hiệu" not in text
+    assert "/verify/" not in text

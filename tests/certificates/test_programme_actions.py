@@ -15,6 +15,7 @@ from PIL import Image
 
 from certificates.models import Collation
 from tests import factories
+from tests.certificates.helpers import close_sessions
 from training.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,7 @@ def test_a_design_with_a_stamp_that_is_no_image_is_refused(rush, client):
 
 
 def test_collating_at_its_own_address_for_the_programme_or_one_point(course, client):
+    close_sessions(course.first, course.second)
     client.force_login(course.rush.organiser)
 
     whole = client.post(url("programme_collate", course.programme), follow=True)
@@ -171,8 +173,11 @@ def test_collating_without_a_rule_says_why_and_starts_nothing(rush, client):
     answer = client.post(url("programme_collate", programme), follow=True)
 
     assert answer.redirect_chain == [(page_of(programme), 302)]
-    [(level, text)] = said(answer)
-    assert level == "error" and "chưa có quy tắc hoàn thành" in text
+    # every reason, the rule first: the session still to come and the design's gaps follow
+    reasons = said(answer)
+    assert {level for level, _text in reasons} == {"error"}
+    assert "chưa có điều kiện hoàn thành" in reasons[0][1]
+    assert "chưa được đóng" in reasons[1][1] and "còn thiếu" in reasons[2][1]
     assert not Collation.objects.exists()
 
 
@@ -189,6 +194,7 @@ def test_a_point_outside_the_programme_does_not_exist(course, client, network, n
 
 
 def test_closing_at_its_own_address_closes_and_issues(course, client):
+    close_sessions(course.first, course.second)
     client.force_login(course.rush.organiser)
 
     answer = client.post(url("programme_close", course.programme), follow=True)
@@ -201,6 +207,17 @@ def test_closing_at_its_own_address_closes_and_issues(course, client):
     course.programme.refresh_from_db()
     assert course.programme.status == Programme.Status.CLOSED
     assert Collation.objects.filter(programme=course.programme).exists()
+
+
+def test_closing_while_a_session_is_open_closes_and_issues_nothing(course, client):
+    close_sessions(course.first)
+    client.force_login(course.rush.organiser)
+
+    answer = client.post(url("programme_close", course.programme), follow=True)
+
+    assert said(answer) == [("success", vi("The programme is closed."))]
+    assert not Collation.objects.exists()
+    assert reverse("events:session_detail", args=[course.second.pk]) in answer.content.decode()
 
 
 def test_closing_without_a_rule_closes_and_issues_nothing(rush, client):
@@ -266,6 +283,7 @@ def test_the_page_posts_each_form_to_its_own_address(course, client):
 
 
 def test_the_old_address_still_closes_the_programme(course, client):
+    close_sessions(course.first, course.second)
     client.force_login(course.rush.organiser)
 
     answer = client.post(page_of(course.programme), {"action": "close"}, follow=True)
@@ -320,6 +338,7 @@ def test_the_old_address_answers_an_unknown_action_with_404_as_before(course, cl
 def test_a_form_costs_the_same_queries_at_its_own_address_as_at_the_old_one(
     course, client, action, name, form
 ):
+    close_sessions(course.first, course.second)
     client.force_login(course.rush.organiser)
     client.get(page_of(course.programme))
 

@@ -4,16 +4,13 @@ import pytest
 from django.urls import reverse
 
 from certificates.models import Certificate
-from certificates.services import collation as certificates
+from tests.certificates.helpers import collate
 
 
 @pytest.fixture
 def certificate(course, settings, tmp_path) -> Certificate:
     settings.MEDIA_ROOT = tmp_path / "media"
-    collation = certificates.start_collation(
-        actor=course.rush.organiser, programme=course.programme
-    )
-    certificates.run_collation(collation.pk)
+    collate(course)
     return Certificate.objects.get(person=course.people["manh"])
 
 

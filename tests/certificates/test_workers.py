@@ -1,7 +1,7 @@
 """Certificates issued by real Celery workers on the real broker keep unique, gapless numbers.
 
-Four collations run at once in four worker processes: the first programme's twice as a
-whole and once for one of its points, and a second programme's of the same issuing body,
+Four collations run at once in four worker processes: the first programme's as a whole and
+once for each of two of its points, and a second programme's of the same issuing body,
 so the first programme's serial counter and the body's register counter are both fought
 over (on SQLite one write lock serialises the workers' transactions anyway). A worker
 killed half-way through a collation leaves the chunks it committed and nothing of the one
@@ -42,7 +42,7 @@ from certificates.tasks import collate, sweep_certificates
 from config.celery import app
 from directory.collation import name_sort_key
 from directory.models import Person
-from events.models import RosterEntry, SessionPoint
+from events.models import RosterEntry, Session, SessionPoint
 from events.services import PointSelection
 from tests import factories
 from tests.config.test_worker import wait_for, worker_database_url
@@ -65,7 +65,7 @@ FINISHED = (Collation.Status.DONE, Collation.Status.FAILED)
 
 @dataclass
 class Held:
-    """A programme with one session held three days ago, and who completes it."""
+    """A programme with one session held three days ago and closed, and who completes it."""
 
     programme: Programme
     completing: set[int]
@@ -94,7 +94,13 @@ def held_programme(network, organiser, *, code: str, points, person_ids: list[in
     roster: of each ten, one stayed away and one left after 30 minutes; the rest stayed
     the three hours. Completing takes 60 minutes of the session."""
     programme = factories.ProgrammeFactory(
-        code=code, unit=network.vinh_phuc, issuing_body=ISSUING_BODY, created_by=organiser
+        code=code,
+        unit=network.vinh_phuc,
+        issuing_body=ISSUING_BODY,
+        signer_name="Nguyễn Văn Khước",
+        signer_title="GIÁM ĐỐC",
+        signing_place="Vĩnh Phúc",
+        created_by=organiser,
     )
     starts = timezone.now().replace(microsecond=0) - timedelta(days=3)
     session = vinh_phuc_session(
@@ -133,6 +139,9 @@ def held_programme(network, organiser, *, code: str, points, person_ids: list[in
             )
         )
     Attendance.objects.bulk_create(attendances)
+    Session.objects.filter(pk=session.pk).update(
+        status=Session.Status.CLOSED, held_at=session.ends_at, closed_at=timezone.now()
+    )
     set_completion_rule(
         actor=organiser,
         programme=programme,
@@ -332,12 +341,16 @@ def test_workers_issuing_at_once_give_unique_gapless_serials_and_register_number
     assert len(a.completing & b.completing) == 1200
     start_from_an_empty_queue()
 
-    # when four workers are up, and at the same moment the first programme is collated
-    # twice as a whole (start_collation would return the run already waiting, so these two
-    # are made directly) and once for its first point, as its coordinator may ask, while
-    # the second programme is collated once
+    # when four workers are up, and at the same moment the first programme is collated as a
+    # whole and for its second point (made directly: one run may wait per programme and
+    # point) and for its first point, as its coordinator may ask, while the second
+    # programme is collated once
     workers.start_ready(4)
-    runs = [Collation.objects.create(programme=held.programme) for held in (a, b, a)]
+    runs = [
+        Collation.objects.create(programme=a.programme),
+        Collation.objects.create(programme=b.programme),
+        Collation.objects.create(programme=a.programme, point=points[1]),
+    ]
     for run in runs:
         collate.delay(run.pk)
     runs.append(start_collation(actor=vinh_phuc_organiser, programme=a.programme, point=points[0]))
@@ -348,6 +361,7 @@ def test_workers_issuing_at_once_give_unique_gapless_serials_and_register_number
     logs = workers.logs()
     assert not workers.failures(), logs
     first_a, run_b, second_a, at_point = runs = [Collation.objects.get(pk=r.pk) for r in runs]
+    assert (first_a.point_id, second_a.point_id) == (None, points[1].pk)
     assert [run.status for run in runs] == [Collation.Status.DONE] * 4, [r.error for r in runs]
     assert max(run.started_at for run in runs) < min(run.finished_at for run in runs)
     # each person who completes holds one certificate of each programme, numbered 1..N

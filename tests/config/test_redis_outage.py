@@ -36,6 +36,7 @@ from events.notices.sending import send_due_notices
 from reports.models import ReportExport
 from reports.services import request_export
 from tests import checkins
+from tests.certificates.helpers import close_sessions
 from tests.checkins import post_scan, ticket
 from tests.common import spare_redis as redis_servers
 from tests.common.spare_redis import (
@@ -187,6 +188,7 @@ def test_adding_someone_to_a_roster_is_reported_as_saved_while_the_broker_is_dow
 def test_a_collation_asked_for_while_the_broker_is_down_is_run_by_the_sweep(
     course, django_capture_on_commit_callbacks, settings
 ):
+    close_sessions(course.first, course.second)
     with redis_down(), django_capture_on_commit_callbacks(execute=True):
         collation = start_collation(actor=course.rush.organiser, programme=course.programme)
 

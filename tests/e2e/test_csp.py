@@ -119,7 +119,10 @@ def test_closing_a_programme_asks_first_and_sends_only_when_agreed_under_the_pol
     page.wait_for_timeout(500)
     programme.refresh_from_db()
     assert programme.status == Programme.Status.ACTIVE
-    assert questions == ["Kết thúc chương trình? Sau đó giấy chứng nhận sẽ được cấp."]
+    assert questions == [
+        "Kết thúc chương trình? Giấy chứng nhận sẽ được cấp khi mọi hội nghị đã đóng và mẫu "
+        "giấy đã đủ thông tin."
+    ]
 
     # the organiser agrees: the programme is closed
     page.once("dialog", lambda dialog: dialog.accept())
