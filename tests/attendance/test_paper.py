@@ -225,6 +225,31 @@ def test_a_sheet_takes_the_same_queries_for_two_people_as_for_forty(held):
     assert Attendance.objects.filter(check_in_method=Method.PAPER).count() == 42
 
 
+def test_a_check_in_that_slips_in_while_the_sheet_is_written_refuses_the_sheet(held, monkeypatch):
+    # given a scan recorded for Mạnh after the sheet's lines were read and checked
+    from attendance.services import paper
+
+    manh, anh = by_name(held, "Nguyễn Văn Mạnh"), by_name(held, "Trần Thị Ánh")
+    check_rows = paper._check_rows
+
+    def checked_then_scanned(*args, **kwargs):
+        found = check_rows(*args, **kwargs)
+        scanned(manh, held.session.starts_at)
+        return found
+
+    monkeypatch.setattr(paper, "_check_rows", checked_then_scanned)
+
+    # when the sheet is written, then it is refused whole rather than overwrite the scan
+    with pytest.raises(ValidationError) as refused:
+        enter(
+            held, [(anh.pk, held.session.starts_at, None), (manh.pk, held.session.starts_at, None)]
+        )
+
+    assert "vừa được điểm danh; chưa ghi gì" in refused.value.messages[0]
+    assert not Attendance.objects.filter(check_in_method=Method.PAPER).exists()
+    assert not AttendanceChange.objects.exists()
+
+
 # Refusals: each changes nothing
 
 
