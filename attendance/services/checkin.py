@@ -67,7 +67,10 @@ def scan_time(request: ScanRequest, now: datetime, skew: int | None) -> datetime
     usual drift plus the network's delay, and correcting by it would only add noise. A time
     after now cannot be a scan's. How far back a queued scan may be dated is the window's
     to say: a phone that scanned at 07:55 and syncs the next day still counts, one dated a
-    week before the session is refused, whatever the phone says.
+    week before the session is refused, whatever the phone says. A phone whose clock was
+    set right between the scan and its sending cannot be told from one that scanned then:
+    its scan is refused with the window's code and kept among the attempts (payload,
+    device time), from which a coordinator can enter the arrival by hand.
     """
     if not request.queued or request.device_time is None:
         return now
