@@ -21,6 +21,7 @@
       const data = await response.json();
       const open = data.window === "open";
       qrBox.hidden = !open;
+      timer.parentElement.hidden = !open;
       windowNotice.hidden = open;
       windowNotice.dataset.state = data.window;
       windowNotice.textContent = data.notice;
