@@ -171,6 +171,8 @@ def test_the_page_starts_a_dry_run_for_the_worker_and_shows_its_result(
     assert "Nếu cấp bây giờ: <strong>3</strong> giấy chứng nhận." in html
     assert "3/5 người hoàn thành chương trình." in html
     assert "2 người chưa hoàn thành:" in html
+    assert "2 người dự chưa đủ số hội nghị" in html
+    assert "người đến muộn" not in html  # nobody: no line of zeros
     sample_url = reverse("certificates:dry_run_sample", args=[course.programme.pk, run.pk])
     assert sample_url in html
     data = client.get(reverse("certificates:dry_run_progress", args=[course.programme.pk])).json()
