@@ -14,6 +14,8 @@ from common.forms import BootstrapMixin, LocalDateTimeInput
 from common.params import id_or_none
 from events.models import Session
 
+from .models import Method
+from .selectors.audit import AuditFilters, kind_choices
 from .services.paper import MAX_ROWS, PaperRow, session_days
 
 # "7:30", "07:30", "7h30", "7h", "7.30": how a time is written on a sheet or typed.
@@ -167,3 +169,50 @@ class CorrectTimesForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.style_fields()
+
+
+class AuditFilterForm(BootstrapMixin, forms.Form):
+    """The audit timeline's filters, read from the address (the page, its files, the API)."""
+
+    EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+    person = forms.CharField(label=gettext_lazy("Person"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("What happened"), required=False)
+    method = forms.ChoiceField(label=gettext_lazy("How"), required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
+        self.fields["method"].choices = [("", _("Every way")), *Method.choices]
+        self.style_fields()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, _("Choose a day from 01/01/2000 to 31/12/2099."))
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end and not self.has_error("date_to"):
+            self.add_error("date_to", _("The last day comes before the first."))
+        return data
+
+    def filters(self) -> AuditFilters:
+        data = self.cleaned_data
+        return AuditFilters(
+            person=data.get("person", "").strip(),
+            kind=data.get("kind", ""),
+            method=data.get("method", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -6,6 +6,7 @@ PLACES = {
     "session_dashboard": lambda session_id: reverse(
         "attendance:session_dashboard", args=[session_id]
     ),
+    "session_audit": lambda session_id: reverse("attendance:session_audit", args=[session_id]),
     "session_counts": lambda session_id: reverse("api:counts", args=[session_id]),
     "invitation": lambda session_id: reverse("attendance:invitation", args=[session_id]),
     "roster": lambda participation_id: reverse("attendance:roster", args=[participation_id]),

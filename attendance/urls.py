@@ -3,8 +3,8 @@ badges and the live dashboard."""
 
 from django.urls import path, re_path
 
+from .views import audit, dashboard, paper
 from .views import checkin as views
-from .views import dashboard, paper
 from .views import roster as roster_views
 
 app_name = "attendance"
@@ -66,6 +66,18 @@ urlpatterns = [
         name="sign_in_sheet",
     ),
     path("entries/<int:entry_id>/times/", paper.entry_times, name="entry_times"),
+    path("points/<int:participation_id>/audit/", audit.point_audit, name="point_audit"),
+    re_path(
+        r"^points/(?P<participation_id>\d+)/audit\.(?P<file_format>csv|xlsx)$",
+        audit.point_audit_export,
+        name="point_audit_export",
+    ),
+    path("sessions/<int:session_id>/audit/", audit.session_audit, name="session_audit"),
+    re_path(
+        r"^sessions/(?P<session_id>\d+)/audit\.(?P<file_format>csv|xlsx)$",
+        audit.session_audit_export,
+        name="session_audit_export",
+    ),
     path("here/<str:code>/", views.self_check_in, name="self_check_in"),
     path("sessions/<int:session_id>/invitation/", views.invitation, name="invitation"),
     path(

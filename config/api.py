@@ -13,6 +13,7 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from attendance.api import router as attendance_router
+from attendance.api.audit import router as audit_router
 from attendance.api.dashboard import router as dashboard_router
 from attendance.api.paper import router as paper_router
 from common.api import BadInput, ErrorOut, GuardedParser, error_body, field_errors
@@ -91,6 +92,7 @@ api.add_router("/events/", events_router)
 api.add_router("/network/", network_router)
 api.add_router("/attendance/", attendance_router)
 api.add_router("/attendance/", paper_router)
+api.add_router("/attendance/", audit_router)
 api.add_router("/surveys/", survey_router)
 api.add_router("/reports/", report_router)
 api.add_router("/dashboard/", dashboard_router)
