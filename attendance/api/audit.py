@@ -89,9 +89,7 @@ def _page(place: audit.AuditPlace, query: AuditQuery) -> dict:
         "page": page.number,
         "per_page": page.per_page,
         "has_next": page.has_next,
-        "rows": [
-            {**row.__dict__, "at_text": row.at_text, "label": str(row.label)} for row in page.rows
-        ],
+        "rows": [vars(row) for row in page.rows],
     }
 
 

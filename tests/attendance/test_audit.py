@@ -583,7 +583,7 @@ def test_a_reason_written_like_a_formula_is_text_in_both_files(client, named):
     assert reason.data_type == "s" and reason.quotePrefix
 
 
-def test_the_xlsx_holds_the_rows_under_a_title_and_is_logged(client, busy):
+def test_the_xlsx_holds_the_rows_under_a_title_and_is_logged(client, busy, network):
     client.force_login(busy.organiser)
 
     response = client.get(
@@ -605,7 +605,8 @@ def test_the_xlsx_holds_the_rows_under_a_title_and_is_logged(client, busy):
         2,
         None,
     )
-    assert record.unit_id == busy.session.programme.unit_id or record.unit_id is not None
+    # read by the organisers over the province, where the people exported are
+    assert record.unit_id == network.vinh_phuc.pk
 
 
 def test_a_file_with_a_filter_it_cannot_read_is_refused_and_not_logged(client, busy):
@@ -618,6 +619,23 @@ def test_a_file_with_a_filter_it_cannot_read_is_refused_and_not_logged(client, b
 
     assert response.status_code == 400
     assert not PersonalDataExport.objects.exists()
+
+
+def test_a_file_longer_than_the_limit_is_refused_with_the_rows_still_shown(
+    client, busy, monkeypatch
+):
+    monkeypatch.setattr("attendance.views.audit.EXPORT_MAX_ROWS", {"csv": 4, "xlsx": 4})
+    client.force_login(busy.organiser)
+    url = reverse("attendance:session_audit_export", args=[busy.session.pk, "csv"])
+
+    refused = client.get(url)
+    narrowed = client.get(url, {"kind": "accepted"})
+
+    assert refused.status_code == 400
+    assert "5 dòng là quá nhiều cho một tệp (tối đa 4 dòng)" in refused.content.decode()
+    assert len(rows_of(refused)) == 5
+    assert narrowed.status_code == 200
+    assert [record.row_count for record in PersonalDataExport.objects.all()] == [2]
 
 
 # The API
