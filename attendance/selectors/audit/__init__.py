@@ -68,13 +68,6 @@ def kind_choices() -> list[tuple[str, object]]:
     ]
 
 
-def kind_values() -> set[str]:
-    values = set()
-    for value, label in kind_choices():
-        values |= {inner for inner, _label in label} if isinstance(label, list) else {value}
-    return values
-
-
 @dataclass(frozen=True)
 class AuditFilters:
     """What the caller narrows the timeline to; empty is everything."""
@@ -94,10 +87,6 @@ class AuditPlace:
     viewer: AbstractBaseUser
     session: Session
     participation: SessionPoint | None = None
-
-    @property
-    def whole_session(self) -> bool:
-        return self.participation is None
 
 
 @dataclass
