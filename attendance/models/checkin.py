@@ -54,7 +54,9 @@ class Attendance(models.Model):
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     # Seconds the scanning phone's clock was off when the arrival was recorded, kept only
     # when far enough off that its time should not be trusted without a look.
-    device_clock_skew = models.IntegerField(_("device clock off by (seconds)"), null=True, blank=True)
+    device_clock_skew = models.IntegerField(
+        _("device clock off by (seconds)"), null=True, blank=True
+    )
     excuse = models.CharField(_("excuse"), max_length=16, choices=Excuse, blank=True, db_default="")
     excuse_reason = models.CharField(
         _("reason for the excuse"), max_length=300, blank=True, db_default=""
@@ -193,7 +195,8 @@ class AttendanceChange(models.Model):
         ordering = ["attendance", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["undone", "time_corrected", "paper_entered"]) | ~Q(reason=""),
+                condition=~Q(kind__in=["undone", "time_corrected", "paper_entered"])
+                | ~Q(reason=""),
                 name="attendance_change_says_why",
             ),
         ]
