@@ -38,14 +38,22 @@ def agenda_field() -> forms.CharField:
     )
 
 
-def checkin_opens_field() -> forms.IntegerField:
+def _window_field(field: str, label: str, help_text: str) -> forms.IntegerField:
     return forms.IntegerField(
-        label=_("Check-in opens (minutes before the start)"),
+        label=label,
         required=False,
         min_value=0,
         max_value=CHECKIN_WIDEN_LIMIT_MINUTES,
-        initial=Session._meta.get_field("checkin_opens_minutes").default,
-        help_text=_(
+        initial=Session._meta.get_field(field).default,
+        help_text=help_text,
+    )
+
+
+def checkin_opens_field() -> forms.IntegerField:
+    return _window_field(
+        "checkin_opens_minutes",
+        _("Check-in opens (minutes before the start)"),
+        _(
             "Scans earlier than this are refused. 60 minutes unless changed; at most 10080 "
             "(a week)."
         ),
@@ -53,13 +61,10 @@ def checkin_opens_field() -> forms.IntegerField:
 
 
 def checkin_closes_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        label=_("Check-in stays open (minutes after the end)"),
-        required=False,
-        min_value=0,
-        max_value=CHECKIN_WIDEN_LIMIT_MINUTES,
-        initial=Session._meta.get_field("checkin_closes_minutes").default,
-        help_text=_(
+    return _window_field(
+        "checkin_closes_minutes",
+        _("Check-in stays open (minutes after the end)"),
+        _(
             "0: check-in closes when the session ends. Raise it to take late scans; at most "
             "10080 (a week)."
         ),

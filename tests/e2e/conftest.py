@@ -6,6 +6,7 @@ real ticket's QR code, so the page's own getUserMedia + jsQR path reads it.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,21 @@ class Phone:
     context: object
     page: object
     errors: list[str] = field(default_factory=list)
+
+
+def hold_yesterday(session) -> datetime:
+    """Move the session to yesterday from 08:00 to 11:30, held and not yet closed; its start."""
+    from django.utils import timezone
+
+    from events.models import Session
+
+    starts = (timezone.localtime() - timedelta(days=1)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=3, minutes=30), status="held"
+    )
+    return starts
 
 
 def write_y4m(path: Path, text: str, *, width: int = 640, height: int = 480, frames: int = 10):

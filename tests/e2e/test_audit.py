@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, hold_yesterday
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -25,7 +25,6 @@ if not CHROMIUM.exists():
 from playwright.sync_api import expect
 
 from attendance.models import Method, ScanAttempt
-from events.models import Session
 
 pytestmark = pytest.mark.e2e
 
@@ -37,12 +36,7 @@ def test_the_coordinator_reads_the_paper_entries_in_the_log_on_a_phone(
     shots.mkdir(parents=True, exist_ok=True)
     # given yesterday's session from 08:00 to 11:30, held and not yet closed, and a QR code
     # refused at Sông Lô the evening before by the coordinator's phone
-    starts = (timezone.localtime() - timedelta(days=1)).replace(
-        hour=8, minute=0, second=0, microsecond=0
-    )
-    Session.objects.filter(pk=rush.session.pk).update(
-        starts_at=starts, ends_at=starts + timedelta(hours=3, minutes=30), status="held"
-    )
+    starts = hold_yesterday(rush.session)
     rush.coordinator.first_name = "Hoàng Văn Hải"
     rush.coordinator.save()
     refused_at = starts - timedelta(hours=12)

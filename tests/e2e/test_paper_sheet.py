@@ -4,14 +4,13 @@ the home page, opens the point's roster, follows "Nhập danh sách ký tên", t
 types the times they wrote and records them; a line with a departure before its arrival is
 refused first, and nothing is saved until it is right. Screenshots go to var/screenshots/."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, hold_yesterday
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -22,7 +21,6 @@ if not CHROMIUM.exists():
 from playwright.sync_api import expect
 
 from attendance.models import Attendance, AttendanceChange, Method
-from events.models import Session
 
 pytestmark = pytest.mark.e2e
 
@@ -33,12 +31,7 @@ def test_the_coordinator_records_two_people_from_the_paper_sheet_on_a_phone(
     shots = Path(settings.BASE_DIR) / "var" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     # given yesterday's session from 08:00 to 11:30, held and not yet closed
-    starts = (timezone.localtime() - timedelta(days=1)).replace(
-        hour=8, minute=0, second=0, microsecond=0
-    )
-    Session.objects.filter(pk=rush.session.pk).update(
-        starts_at=starts, ends_at=starts + timedelta(hours=3, minutes=30), status="held"
-    )
+    hold_yesterday(rush.session)
     manh = next(e for e in rush.entries if e.person.full_name == "Nguyễn Văn Mạnh")
     anh = next(e for e in rush.entries if e.person.full_name == "Trần Thị Ánh")
     phone = browser_for(rush.coordinator, "")
