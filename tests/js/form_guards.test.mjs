@@ -87,6 +87,9 @@ test("the two pages that had inline handlers mark their forms for these guards",
     assert.doesNotMatch(html, /\son[a-z]+=/);
     assert.match(html, /<script type="module" src="{% static 'js\/forms\/guards\.js' %}"><\/script>/);
   }
-  assert.match(certificates, /data-confirm="{% translate 'Close the programme\? Its certificates are then issued\.' %}"/);
+  assert.match(
+    certificates,
+    /data-confirm="{% translate 'Close the programme\? Its certificates are then issued, once every session is closed and the design is complete\.' %}"/,
+  );
   assert.match(dashboard, /<form id="dashboard-filters"[^>]*\sdata-filter-only[\s>]/);
 });
