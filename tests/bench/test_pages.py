@@ -2,6 +2,8 @@
 and names what makes a page over budget heavy. Here on a tiny site: the national figures come
 from the bench itself, on PostgreSQL."""
 
+import re
+
 import pytest
 
 from bench import pages
@@ -62,5 +64,6 @@ def test_a_page_over_budget_is_flagged_with_what_makes_it_heavy(clients, capsys,
     table = capsys.readouterr().out
     assert "/  OVER" in table
     assert "home is OVER: most tags:" in table
-    # each of its slowest queries named with where the site's code made it
-    assert " ms  from home/views.py:" in table or " ms  from directory/" in table, table
+    # each of its slowest queries named with where the site's code made it; which
+    # query is slowest varies from run to run, so any of the site's own apps will do
+    assert re.search(r" ms  from (home|directory|accounts|events)/\w+", table), table
