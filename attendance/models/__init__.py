@@ -6,12 +6,14 @@ from .checkin import (
     attendance_status,
     minutes_present,
 )
+from .devices import ScannerDevice
 
 __all__ = [
     "Attendance",
     "AttendanceChange",
     "Method",
     "ScanAttempt",
+    "ScannerDevice",
     "attendance_status",
     "minutes_present",
 ]

@@ -137,6 +137,15 @@ class ScanAttempt(models.Model):
     # The device's own id for the scan: a scan sent twice is answered from here.
     scan_id = models.UUIDField(null=True, blank=True, unique=True)
     device_id = models.CharField(_("device"), max_length=64, blank=True)
+    # The paired phone that synced this scan; device_id above is only what a client says.
+    scanner = models.ForeignKey(
+        "attendance.ScannerDevice",
+        verbose_name=_("paired device"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scans",
+    )
     method = models.CharField(_("how"), max_length=16, choices=Method)
     action = models.CharField(max_length=16, default="check_in")
     participation = models.ForeignKey(

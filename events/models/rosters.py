@@ -77,6 +77,10 @@ class RosterEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     removal_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # When the entry last changed in a way a scanner phone's copy of the roster must follow
+    # (added, taken off or back, ticket revoked): phones ask for what changed since their
+    # last sync, in one indexed read of their point.
+    changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("roster entry")
@@ -87,7 +91,10 @@ class RosterEntry(models.Model):
                 fields=["session", "person"], name="events_roster_person_once_per_session"
             ),
         ]
-        indexes = [models.Index(fields=["participation", "removed_at"])]
+        indexes = [
+            models.Index(fields=["participation", "removed_at"]),
+            models.Index(fields=["participation", "changed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.participation}"

@@ -220,6 +220,6 @@ def take_away_points(*, actor: AbstractBaseUser, leaving: QuerySet[SessionPoint]
         ),
         batch_size=1000,
     )
-    entries.update(removed_at=now, removed_by=actor, removal_reason=reason)
+    entries.update(removed_at=now, removed_by=actor, removal_reason=reason, changed_at=now)
     leaving.update(removed_at=now, removed_by=actor)
     return names

@@ -66,12 +66,12 @@ def _record(
 def _take_off(entry: RosterEntry, actor: AbstractBaseUser, reason: str) -> None:
     entry.removed_at, entry.removed_by = timezone.now(), actor
     entry.removal_reason = reason.strip()[:300]
-    entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    entry.save(update_fields=["removed_at", "removed_by", "removal_reason", "changed_at"])
 
 
 def _put_back(entry: RosterEntry, actor: AbstractBaseUser, **details: object) -> None:
     entry.removed_at, entry.removed_by, entry.removal_reason = None, None, ""
-    entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    entry.save(update_fields=["removed_at", "removed_by", "removal_reason", "changed_at"])
     _record(entry, RosterChange.Kind.RESTORED, actor, **details)
 
 
@@ -189,7 +189,9 @@ def revoke_ticket(*, actor: AbstractBaseUser, entry: RosterEntry, reason: str) -
     require_open(entry.session)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the QR code is revoked.")})
-    RosterEntry.objects.filter(pk=entry.pk).update(ticket_version=F("ticket_version") + 1)
+    RosterEntry.objects.filter(pk=entry.pk).update(
+        ticket_version=F("ticket_version") + 1, changed_at=timezone.now()
+    )
     entry.refresh_from_db(fields=["ticket_version"])
     _record(entry, RosterChange.Kind.TICKET_REVOKED, actor, reason.strip()[:300])
     return entry
