@@ -191,6 +191,13 @@ SCAN_MISSES_PER_MINUTE = env.int("SCAN_MISSES_PER_MINUTE", default=30)
 # A phone whose clock is further off than this when it sends a scan is flagged on the
 # roster: its device time is not trusted silently.
 CHECKIN_CLOCK_SKEW_SECONDS = env.int("CHECKIN_CLOCK_SKEW_SECONDS", default=300)
+# Paired scanner phones: how long a pairing code shown on the coordinator's page may be
+# claimed, how many phones a point may have paired at once, and how many scans one sync
+# may carry (a phone back from a long outage sends its backlog in several).
+SCANNER_PAIRING_MINUTES = env.int("SCANNER_PAIRING_MINUTES", default=10)
+SCANNER_DEVICES_PER_POINT = env.int("SCANNER_DEVICES_PER_POINT", default=20)
+SCANNER_BATCH_MAX_SCANS = env.int("SCANNER_BATCH_MAX_SCANS", default=500)
+SCANNER_PAIRING_TRIES_PER_MINUTE = env.int("SCANNER_PAIRING_TRIES_PER_MINUTE", default=10)
 # A session whose end has passed is held; it closes itself this many days later, after
 # its organisers were told SESSION_CLOSE_WARNING_DAYS before.
 SESSION_AUTO_CLOSE_DAYS = env.int("SESSION_AUTO_CLOSE_DAYS", default=14)
