@@ -216,3 +216,20 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+class PairDeviceForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Phone's name"),
+        max_length=80,
+        help_text=gettext_lazy("For example “Lan's phone, east door”."),
+    )
+
+
+class ClaimDeviceForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Pairing code"),
+        max_length=32,
+        help_text=gettext_lazy("Eight letters and digits, shown on the coordinator's page."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

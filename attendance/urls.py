@@ -3,7 +3,7 @@ badges and the live dashboard."""
 
 from django.urls import path, re_path
 
-from .views import audit, dashboard, paper
+from .views import audit, dashboard, devices, paper
 from .views import checkin as views
 from .views import roster as roster_views
 
@@ -78,6 +78,9 @@ urlpatterns = [
         audit.session_audit_export,
         name="session_audit_export",
     ),
+    path("points/<int:participation_id>/devices/", devices.point_devices, name="point_devices"),
+    path("devices/<int:device_id>/revoke/", devices.device_revoke, name="device_revoke"),
+    path("pair/", devices.device_pair, name="device_pair"),
     path("here/<str:code>/", views.self_check_in, name="self_check_in"),
     path("sessions/<int:session_id>/invitation/", views.invitation, name="invitation"),
     path(

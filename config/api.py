@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from attendance.api import router as attendance_router
 from attendance.api.audit import router as audit_router
 from attendance.api.dashboard import router as dashboard_router
+from attendance.api.devices import router as devices_router
 from attendance.api.paper import router as paper_router
 from common.api import BadInput, ErrorOut, GuardedParser, error_body, field_errors
 from directory.api import router as directory_router
@@ -93,6 +94,7 @@ api.add_router("/network/", network_router)
 api.add_router("/attendance/", attendance_router)
 api.add_router("/attendance/", paper_router)
 api.add_router("/attendance/", audit_router)
+api.add_router("/attendance/", devices_router)
 api.add_router("/surveys/", survey_router)
 api.add_router("/reports/", report_router)
 api.add_router("/dashboard/", dashboard_router)
@@ -166,6 +168,8 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if error.status_code == 403 and "CSRF" in str(error):
         message = _("The page's security token (CSRF) is missing or out of date; reload it.")
         return refusal(request, 403, "csrf_failed", message)
+    if error.status_code == 413:
+        return refusal(request, 413, "too_large", str(error))
     if error.status_code == 429:
         return refusal(request, 429, "rate_limited", _("Too many requests; try again soon."))
     return refusal(request, error.status_code, "refused", str(error))

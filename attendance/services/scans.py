@@ -101,12 +101,31 @@ class _Blanks(dict):
 
 def scan_result(code: str, entry: RosterEntry | None = None, **context: object) -> ScanResult:
     """The answer `code`, naming the person, their agency and point, with its message."""
+    if entry is None:
+        return named_result(code, None, **context)
+    who = Who(
+        entry.pk, entry.person.full_name, entry.person.agency.name, entry.participation.point.name
+    )
+    return named_result(code, who, **context)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whom an answer is about, as it names them: read with the scan, not as a model."""
+
+    entry_id: int
+    name: str
+    agency: str
+    point: str
+
+
+def named_result(code: str, who: Who | None, **context: object) -> ScanResult:
     result = ScanResult(code=code)
-    if entry is not None and code not in NAMES_NOBODY:
-        result.entry_id = entry.pk
-        result.name = entry.person.full_name
-        result.agency = entry.person.agency.name
-        result.point = entry.participation.point.name
+    if who is not None and code not in NAMES_NOBODY:
+        result.entry_id = who.entry_id
+        result.name = who.name
+        result.agency = who.agency
+        result.point = who.point
     values = _Blanks(name=result.name or _("This person"), point=result.point)
     values |= {key: str(value) for key, value in context.items() if key != "time"}
     if isinstance(context.get("time"), datetime):

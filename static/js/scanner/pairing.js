@@ -1,0 +1,13 @@
+// Keeps the device token the pairing page was given, once: the scanner syncs with it.
+
+import { saveDevice } from "./device.js";
+
+const paired = document.querySelector("[data-paired]");
+if (paired) {
+  saveDevice(globalThis.localStorage, {
+    token: paired.dataset.token,
+    deviceId: Number(paired.dataset.device),
+    participationId: Number(paired.dataset.participation),
+  });
+  delete paired.dataset.token;
+}
