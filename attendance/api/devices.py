@@ -158,7 +158,7 @@ def claim_device(request: HttpRequest, data: ClaimIn) -> dict:
     }
 
 
-class RosterPersonOut(Schema):
+class DevicePersonOut(Schema):
     id: int
     digest: str
     name: str
@@ -167,15 +167,15 @@ class RosterPersonOut(Schema):
     removed: bool
 
 
-class CountsOut(Schema):
+class DeviceCountsOut(Schema):
     on_roster: int
     checked_in: int
 
 
-class RosterChangesOut(Schema):
+class DeviceRosterChangesOut(Schema):
     cursor: datetime = Field(description="Send it back as `roster_since` on the next sync.")
     full: bool = Field(description="The whole roster (replace the copy) or what changed since.")
-    people: list[RosterPersonOut]
+    people: list[DevicePersonOut]
 
 
 class DeviceRosterOut(Schema):
@@ -185,8 +185,8 @@ class DeviceRosterOut(Schema):
     session_status: str
     checkin_opens_at: datetime
     checkin_closes_at: datetime
-    counts: CountsOut
-    roster: RosterChangesOut
+    counts: DeviceCountsOut
+    roster: DeviceRosterChangesOut
 
 
 def _roster(participation: object, since: datetime | None) -> dict:
@@ -253,8 +253,8 @@ class VerdictOut(Schema):
 
 class SyncOut(Schema):
     verdicts: list[VerdictOut]
-    counts: CountsOut
-    roster: RosterChangesOut
+    counts: DeviceCountsOut
+    roster: DeviceRosterChangesOut
 
 
 @router.post("/devices/sync", auth=device_auth, response=SyncOut)
