@@ -70,8 +70,9 @@ def add_roster(session_id: int) -> None:
     execute(
         f"""
         INSERT INTO {table(RosterEntry)} (session_id, participation_id, person_id, source,
-                                           ticket_version, added_at, removal_reason)
-        SELECT %s, sp.id, p.id, 'agency', 1, now(), ''
+                                           ticket_version, added_at, changed_at,
+                                           removal_reason)
+        SELECT %s, sp.id, p.id, 'agency', 1, now(), now(), ''
         FROM {table(Person)} p
         JOIN ({_agencies()}) a ON a.id = p.agency_id
         JOIN (SELECT id, row_number() OVER (ORDER BY id) AS k FROM {table(SessionPoint)}
