@@ -3,14 +3,25 @@
 Certificates are drawn as the pages of one document per batch and then split into one file
 each, so the fonts are parsed and subset once per batch rather than once per certificate
 (that alone costs ten times the drawing of a page).
+
+A certificate's file is not stored: it is drawn again from its snapshot whenever it is
+asked for, and must then be the very bytes whose SHA-256 was recorded when it was issued.
+So a file depends on its own page only, never on the batch it was drawn in nor on the
+clock: every font is subset to one fixed set of characters picked in one fixed order
+(`CHARACTERS`), each file's objects are numbered afresh in the order they had, and its
+dates and ID come from the certificate. Changing `CHARACTERS`, the layout or the fonts
+changes the bytes of every certificate drawn again, and their recorded hashes then no longer
+verify: such a change needs the old drawing kept for the certificates issued under it.
 """
 
+import hashlib
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +44,24 @@ BLANK = "……………"
 UNIT_WORDS = {"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc"}
 
 
+def _vietnamese_letters() -> str:
+    vowels = "aăâeêioôơuưy"
+    tones = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+    lower = [unicodedata.normalize("NFC", v + t) for v in vowels for t in tones] + ["đ"]
+    return "".join(lower) + "".join(letter.upper() for letter in lower)
+
+
+# Every character a certificate is expected to print, in the order each font's subset
+# numbers them. A page printing anything else is drawn in a document of its own, where the
+# extra characters are numbered after these in the order that page uses them.
+CHARACTERS = (
+    "".join(chr(code) for code in range(0x21, 0x7F))
+    + _vietnamese_letters()
+    + "\u201c\u201d\u2018\u2019\u2013\u2014\u2026\u00b7"  # quotes, dashes, ellipsis, middle dot
+)
+_KNOWN = frozenset(CHARACTERS) | {" ", "\n"}
+
+
 def vietnamese_date(day: date) -> str:
     """ "ngày 05 tháng 02 năm 2021": as administrative documents write dates, with a leading
     zero for days below 10 and for January and February (Nghị định 30/2020/NĐ-CP)."""
@@ -49,10 +78,18 @@ class CertificatePage:
     register: str
     code: str
     verify_url: str
-    stamp: Path | None = None
-    signature: Path | None = None
+    stamp: Path | bytes | None = None
+    signature: Path | bytes | None = None
     # A dry run's sample: no numbers, no code, no QR, and marked across as worthless.
     sample: bool = False
+    # When it was issued: the file's creation and modification dates.
+    issued_at: datetime | None = None
+
+    def known_characters(self) -> bool:
+        """Whether everything the page may print is in `CHARACTERS`."""
+        texts = [self.serial, self.register, self.code, self.verify_url]
+        texts += [value for value in self.snapshot.values() if isinstance(value, str)]
+        return all(_KNOWN.issuperset(text) for text in texts)
 
 
 def _document() -> FPDF:
@@ -63,6 +100,9 @@ def _document() -> FPDF:
     pdf.add_font(SERIF, "", str(fonts / "DejaVuSerif.ttf"))
     pdf.add_font(SERIF, "B", str(fonts / "DejaVuSerif-Bold.ttf"))
     pdf.add_font(SERIF, "I", str(fonts / "DejaVuSerif-Italic.ttf"))
+    for font in pdf.fonts.values():
+        for character in CHARACTERS:
+            font.subset.pick(ord(character))
     pdf.set_creator("DiemCau")
     return pdf
 
@@ -104,6 +144,12 @@ def _page(pdf: FPDF, page: CertificatePage) -> None:
     _signature(pdf, page)
     if page.sample:
         _sample_mark(pdf)
+    # fpdf2 starts a page with the line width and colours the last one ended with: back to
+    # its defaults, so a page's drawing does not depend on the page before it.
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(0)
+    pdf.set_fill_color(0)
+    pdf.set_text_color(0)
 
 
 def _header(pdf: FPDF, page: CertificatePage) -> None:
@@ -221,11 +267,15 @@ def _signature(pdf: FPDF, page: CertificatePage) -> None:
         _centred(pdf, sign_x, sign_w, y, line.upper(), "B", 12)
         y += 6
     if page.stamp is not None:
-        pdf.image(str(page.stamp), x=sign_x + sign_w / 2 - 30, y=y - 2, w=28, h=28)
+        pdf.image(_picture(page.stamp), x=sign_x + sign_w / 2 - 30, y=y - 2, w=28, h=28)
     if page.signature is not None:
-        pdf.image(str(page.signature), x=sign_x + sign_w / 2 - 18, y=y + 2, w=36, h=18)
+        pdf.image(_picture(page.signature), x=sign_x + sign_w / 2 - 18, y=y + 2, w=36, h=18)
     if snapshot.get("signer_name"):
         _centred(pdf, sign_x, sign_w, 180, snapshot["signer_name"], "B", 13)
+
+
+def _picture(image: Path | bytes) -> str | bytes:
+    return image if isinstance(image, bytes) else str(image)
 
 
 def render_sample(page: CertificatePage) -> bytes:
@@ -237,27 +287,65 @@ def render_sample(page: CertificatePage) -> bytes:
 
 
 def render_pages(pages: Sequence[CertificatePage]) -> list[bytes]:
-    """One PDF file per page, in order."""
-    if not pages:
-        return []
+    """One PDF file per page, in order; each the same bytes whichever batch it is drawn in."""
+    files: dict[int, bytes] = {}
+    batch = [index for index, page in enumerate(pages) if page.known_characters()]
+    for group in [batch] + [[i] for i in range(len(pages)) if i not in set(batch)]:
+        if group:
+            drawn = _render_together([pages[i] for i in group])
+            files.update(zip(group, drawn, strict=True))
+    return [files[index] for index in range(len(pages))]
+
+
+def render_page(page: CertificatePage) -> bytes:
+    """One certificate's file, as `render_pages` draws it in any batch."""
+    return render_pages([page])[0]
+
+
+def _render_together(pages: Sequence[CertificatePage]) -> list[bytes]:
     pdf = _document()
     for page in pages:
         _page(pdf, page)
-    titles = [f"Giấy chứng nhận {page.serial}" for page in pages]
-    return split_pages(bytes(pdf.output()), titles)
+    return split_pages(bytes(pdf.output()), [_information(page) for page in pages])
+
+
+def _information(page: CertificatePage) -> "FileInformation":
+    return FileInformation(
+        title=f"Giấy chứng nhận {page.serial}",
+        issued_at=page.issued_at,
+        identifier=hashlib.sha256(f"{page.serial}:{page.code}".encode()).digest()[:16],
+    )
+
+
+@dataclass(frozen=True)
+class FileInformation:
+    """What a split file says of itself, all of it from the certificate."""
+
+    title: str
+    issued_at: datetime | None = None
+    identifier: bytes = b""
+
+    def dictionary(self) -> bytes:
+        entries = b"/Creator (DiemCau) /Title %s" % _pdf_text(self.title)
+        if self.issued_at is not None:
+            moment = b"(D:%sZ)" % self.issued_at.astimezone(UTC).strftime("%Y%m%d%H%M%S").encode()
+            entries += b" /CreationDate %s /ModDate %s" % (moment, moment)
+        return b"<< %s >>" % entries
 
 
 _OBJECT = re.compile(rb"(\d+) 0 obj")
 _REFERENCE = re.compile(rb"(\d+) 0 R")
 
 
-def split_pages(document: bytes, titles: Sequence[str]) -> list[bytes]:
+def split_pages(document: bytes, titles: Sequence["str | FileInformation"]) -> list[bytes]:
     """The pages of a document as fpdf2 writes it (plain objects and an xref table), each
     as a file of its own that shares the fonts and images by copying their bytes.
 
     pypdf's page-by-page copy parses and re-serialises every font and image for every
     page, a third of a certificate's cost; here they are copied as they are, and only the
-    page tree, catalogue and document information are written anew."""
+    page tree, catalogue and document information are written anew. A page's objects are
+    numbered 1, 2, ... in the order they had: fpdf2 writes the pages' objects first, the
+    fonts and images after, so a page gets the same numbers in any batch."""
     objects = _objects(document)
     references = {number: _references(body) for number, body in objects.items()}
     catalogue = next(n for n, body in objects.items() if b"/Type /Catalog" in _head(body))
@@ -271,33 +359,53 @@ def split_pages(document: bytes, titles: Sequence[str]) -> list[bytes]:
     info = max(objects) + 1
     files = []
     for page, title in zip(page_numbers, titles, strict=True):
-        needed = _reachable(page, references, skip={tree, catalogue})
-        written = {
-            catalogue: b"<< /Pages %d 0 R /Type /Catalog >>" % tree,
-            tree: b"<< /Count 1 /Kids [%d 0 R] %s /Type /Pages >>" % (page, media_box),
-            info: b"<< /Creator (DiemCau) /Title %s >>" % _pdf_text(title),
-        }
+        information = title if isinstance(title, FileInformation) else FileInformation(title)
+        needed = sorted(_reachable(page, references, skip={tree, catalogue}))
+        number_of = {old: new for new, old in enumerate(needed, start=1)}
+        own_tree, own_catalogue, own_info = (len(needed) + n for n in (1, 2, 3))
+        number_of |= {tree: own_tree, catalogue: own_catalogue, info: own_info}
         out = bytearray(header)
-        offsets = {}
-        for number in sorted(needed | written.keys()):
-            offsets[number] = len(out)
-            if number in written:
-                out += b"%d 0 obj\n%s\nendobj\n" % (number, written[number])
-            else:
-                out += objects[number]
-        xref = len(out)
-        out += b"xref\n0 1\n0000000000 65535 f \n"
-        for first, numbers in _runs(sorted(offsets)):
-            out += b"%d %d\n" % (first, len(numbers))
-            out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in numbers)
-        out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-            info + 1,
-            catalogue,
-            info,
+        offsets = [len(out)]
+        for old in needed:
+            out += _renumbered(objects[old], number_of)
+            offsets.append(len(out))
+        for number, body in (
+            (own_tree, b"<< /Count 1 /Kids [%d 0 R] %s /Type /Pages >>" % (1, media_box)),
+            (own_catalogue, b"<< /Pages %d 0 R /Type /Catalog >>" % own_tree),
+            (own_info, information.dictionary()),
+        ):
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+            offsets.append(len(out))
+        if number_of[page] != 1:
+            raise ValueError("a page's own object is not the first it reaches")
+        xref = offsets.pop()
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (own_info + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        identifier = b""
+        if information.identifier:
+            hexed = information.identifier.hex().upper().encode()
+            identifier = b" /ID [<%s> <%s>]" % (hexed, hexed)
+        out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+            own_info + 1,
+            own_catalogue,
+            own_info,
+            identifier,
             xref,
         )
         files.append(bytes(out))
     return files
+
+
+def _renumbered(body: bytes, number_of: dict[int, int]) -> bytes:
+    """An object under its new number, its references (in its dictionary only: a
+    stream's data is left as it is) to the new numbers of what they point to."""
+    stream = body.find(b"stream")
+    head, rest = (body, b"") if stream < 0 else (body[:stream], body[stream:])
+    number, dictionary = head.split(b" 0 obj", 1)
+    dictionary = _REFERENCE.sub(
+        lambda match: b"%d 0 R" % number_of[int(match.group(1))], dictionary
+    )
+    return b"%d 0 obj%s%s" % (number_of[int(number)], dictionary, rest)
 
 
 _KIDS = re.compile(rb"/Kids \[([^\]]*)\]")
@@ -348,16 +456,6 @@ def _reachable(start: int, references: dict[int, set[int]], skip: set[int]) -> s
         seen.add(number)
         todo.extend(references.get(number, ()))
     return seen
-
-
-def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
-    runs: list[tuple[int, list[int]]] = []
-    for number in numbers:
-        if runs and runs[-1][1][-1] == number - 1:
-            runs[-1][1].append(number)
-        else:
-            runs.append((number, [number]))
-    return runs
 
 
 def _pdf_text(text: str) -> bytes:

@@ -20,7 +20,7 @@ from ..models import Certificate, Collation, Completion
 from ..pdf import CertificatePage, render_sample
 from .completion import work_out
 from .issuing import _Grant, _snapshot_base, statement
-from .rendering import _image
+from .rendering import picture
 
 
 def update_run(collation: Collation, **values: object) -> None:
@@ -146,8 +146,8 @@ def sample_page(programme: Programme, grant: _Grant) -> CertificatePage:
         register="",
         code="",
         verify_url="",
-        stamp=_image(programme.stamp_image),
-        signature=_image(programme.signature_image),
+        stamp=picture(programme.stamp_image.name),
+        signature=picture(programme.signature_image.name),
         sample=True,
     )
 

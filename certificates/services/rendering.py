@@ -30,25 +30,40 @@ def dispatch_rendering(certificates: QuerySet[Certificate]) -> int:
     return len(ids)
 
 
-def _image(field: object) -> object:
-    if not field:
+def picture(name: str, pictures: dict[str, bytes | None] | None = None) -> bytes | None:
+    """A stamp or signature by its stored name, through the storage API (the files may be
+    on another machine); read once per `pictures` cache, None if it is gone."""
+    if not name:
         return None
-    try:
-        return field.path
-    except (NotImplementedError, ValueError):
-        return None
+    pictures = {} if pictures is None else pictures
+    if name not in pictures:
+        try:
+            with default_storage.open(name, "rb") as stored:
+                pictures[name] = stored.read()
+        except FileNotFoundError:
+            pictures[name] = None
+    return pictures[name]
 
 
-def page_for(certificate: Certificate) -> CertificatePage:
+def page_for(
+    certificate: Certificate, *, pictures: dict[str, bytes | None] | None = None
+) -> CertificatePage:
+    """What a certificate's page shows, all of it from what was fixed when it was issued,
+    so that drawing it again gives the same bytes. Snapshots from before they named the
+    pictures and the address fall back to the programme's and the site's current ones."""
+    snapshot = certificate.snapshot
     programme = certificate.programme
+    stamp = snapshot.get("stamp", programme.stamp_image.name)
+    signature = snapshot.get("signature", programme.signature_image.name)
     return CertificatePage(
-        snapshot=certificate.snapshot,
+        snapshot=snapshot,
         serial=certificate.serial,
         register=certificate.register_label,
         code=certificate.code,
-        verify_url=verify_url(certificate.code),
-        stamp=_image(programme.stamp_image),
-        signature=_image(programme.signature_image),
+        verify_url=snapshot.get("verify_url") or verify_url(certificate.code),
+        stamp=picture(stamp, pictures),
+        signature=picture(signature, pictures),
+        issued_at=certificate.issued_at,
     )
 
 
@@ -65,10 +80,11 @@ def render_certificates(ids: Sequence[int]) -> int:
     )
     if not certificates:
         return 0
+    pictures: dict[str, bytes | None] = {}
     files = dict(
         zip(
             (c.pk for c in certificates),
-            render_pages([page_for(certificate) for certificate in certificates]),
+            render_pages([page_for(c, pictures=pictures) for c in certificates]),
             strict=True,
         )
     )
