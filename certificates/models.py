@@ -1,9 +1,11 @@
 """Completion of a programme and the certificates that attest it.
 
 A certificate never changes once issued: it keeps a snapshot of what it states and the
-SHA-256 of the PDF stored for it. A correction is a new version; a revocation is a status
-with its date and reason. Numbers come from `CertificateCounter` rows, taken under a row
-lock in the transaction that inserts the certificates, so they neither repeat nor skip.
+SHA-256 of its PDF. The PDF itself is not stored: it is drawn again from the snapshot when
+asked for, the same bytes each time (`pdf.py`). A correction is a new version; a revocation
+is a status with its date and reason. Numbers come from `CertificateCounter` rows, taken
+under a row lock in the transaction that inserts the certificates, so they neither repeat
+nor skip.
 
 The tables keep their `attendance_` names: these models moved here from the attendance
 app without copying a row (migration 0001 of this app only takes over their state).
@@ -246,7 +248,11 @@ class Certificate(models.Model):
     correction_reason = models.CharField(
         _("reason for the new version"), max_length=300, blank=True
     )
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    # Certificates issued while PDFs were stored keep their file: drawn before the drawing
+    # was the same in any batch, it is the one whose hash was recorded. Newer ones have none.
+    stored_pdf = models.FileField(
+        _("PDF stored at issue"), upload_to="certificates/", blank=True, db_column="pdf"
+    )
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

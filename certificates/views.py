@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -375,18 +376,17 @@ def certificate_reissue(request: HttpRequest, certificate_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def certificate_file(request: HttpRequest, certificate_id: int) -> FileResponse:
-    """The stored PDF, for its holder, the programme's organisers or the point's
+def certificate_file(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """The PDF, drawn again, for its holder, the programme's organisers or the point's
     coordinators; for anyone else it does not exist."""
     certificate = selectors.get_certificate_for(request.user, certificate_id)
-    if not certificate.pdf:
+    if certificate.rendered_at is None:
         raise Http404
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=request.GET.get("download") == "1",
-        filename=f"giay-chung-nhan-{certificate.serial}.pdf",
+    response = HttpResponse(services.certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        request.GET.get("download") == "1", f"giay-chung-nhan-{certificate.serial}.pdf"
     )
+    return response
 
 
 @login_required

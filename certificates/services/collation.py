@@ -31,7 +31,14 @@ from .issuing import (
     require_certificate_manager,
     serial_key,
 )
-from .rendering import RENDER_CHUNK, dispatch_rendering, page_for, render_certificates
+from .rendering import (
+    RENDER_CHUNK,
+    certificate_pdf,
+    certificate_pdfs,
+    dispatch_rendering,
+    page_for,
+    render_certificates,
+)
 from .revisions import reissue_certificate, revoke_certificate
 from .sweep import sweep
 from .verification import (
@@ -50,6 +57,8 @@ __all__ = [
     "RENDER_CHUNK",
     "CollationGuard",
     "Verification",
+    "certificate_pdf",
+    "certificate_pdfs",
     "collation_guard",
     "collation_refusal",
     "dispatch_rendering",

@@ -13,6 +13,7 @@ from events.models import BridgePoint
 
 from .. import pdf as certificate_pdf
 from ..models import Certificate
+from .rendering import certificate_pdfs
 
 HandoutFormat = Literal["pdf", "zip"]
 CONTENT_TYPES: dict[str, str] = {"pdf": "application/pdf", "zip": "application/zip"}
@@ -33,12 +34,12 @@ def file_slug(text: str) -> str:
 def build_point_handout(
     *, point: BridgePoint, certificates: Sequence[Certificate], file_format: HandoutFormat
 ) -> Handout:
-    """The certificates' stored PDFs in one file named after programme and point, in the
-    order given; reads the files only, changes nothing."""
+    """The certificates' PDFs, drawn again, in one file named after programme and point, in
+    the order given; changes nothing."""
     if not certificates:
         raise ValueError("A handout needs at least one certificate.")
     base = f"giay-chung-nhan-{slugify(certificates[0].programme.code)}-{file_slug(point.name)}"
-    files = [(certificate, _read(certificate)) for certificate in certificates]
+    files = list(zip(certificates, certificate_pdfs(certificates), strict=True))
     if file_format == "pdf":
         content = certificate_pdf.merge([data for _, data in files])
     else:
@@ -48,11 +49,6 @@ def build_point_handout(
         content=content,
         content_type=CONTENT_TYPES[file_format],
     )
-
-
-def _read(certificate: Certificate) -> bytes:
-    with certificate.pdf.open("rb") as stored:
-        return stored.read()
 
 
 def _zipped(files: Sequence[tuple[Certificate, bytes]]) -> bytes:

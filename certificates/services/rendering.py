@@ -1,9 +1,10 @@
-"""Rendering certificates to PDF files, by workers, in chunks, once each."""
+"""Drawing certificates: once by the workers, in chunks, to record each file's SHA-256 and
+tell its holder; again whenever the file is asked for. Files are not stored: a
+certificate's drawing is the same bytes each time (`pdf.py`)."""
 
 import hashlib
 from collections.abc import Sequence
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
@@ -68,11 +69,12 @@ def page_for(
 
 
 def render_certificates(ids: Sequence[int]) -> int:
-    """Render, store and fingerprint each certificate once, then tell each attendee.
+    """Draw each certificate once to record its file's SHA-256, then tell each attendee.
 
     Drawing takes seconds for a chunk, so it happens outside any transaction (SQLite has
     one writer at a time); the short transaction after it keeps only rows still
-    unrendered, so a chunk two workers drew at once is stored once."""
+    unrendered, so a chunk two workers drew at once is recorded once. The files are
+    dropped: `certificate_pdf` draws the same bytes again when one is asked for."""
     certificates = list(
         Certificate.objects.select_related("programme")
         .filter(pk__in=list(ids), rendered_at=None)
@@ -81,34 +83,61 @@ def render_certificates(ids: Sequence[int]) -> int:
     if not certificates:
         return 0
     pictures: dict[str, bytes | None] = {}
-    files = dict(
-        zip(
-            (c.pk for c in certificates),
+    hashes = {
+        certificate.pk: hashlib.sha256(data).hexdigest()
+        for certificate, data in zip(
+            certificates,
             render_pages([page_for(c, pictures=pictures) for c in certificates]),
             strict=True,
         )
-    )
+    }
     with transaction.atomic():
         still = list(
             Certificate.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("programme")
-            .filter(pk__in=list(files), rendered_at=None)
+            .filter(pk__in=list(hashes), rendered_at=None)
             .order_by("pk")
         )
         now = timezone.now()
         for certificate in still:
-            data = files[certificate.pk]
-            name = f"certificates/{certificate.programme.code}/{certificate.serial}.pdf"
-            if default_storage.exists(name):
-                # Left by a worker that died before its commit: never served, never hashed.
-                default_storage.delete(name)
-            certificate.pdf.name = default_storage.save(name, ContentFile(data))
-            certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+            certificate.pdf_sha256 = hashes[certificate.pk]
             certificate.rendered_at = now
-        Certificate.objects.bulk_update(still, ["pdf", "pdf_sha256", "rendered_at"])
+        Certificate.objects.bulk_update(still, ["pdf_sha256", "rendered_at"])
         queue_entry_notices(
             entry_ids=[c.entry_id for c in still if c.entry_id],
             kind=CERTIFICATE_READY,
             planned_for=now,
         )
     return len(still)
+
+
+def certificate_pdfs(certificates: Sequence[Certificate]) -> list[bytes]:
+    """The certificates' files, in order: the stored file of one issued while files were
+    stored, else drawn again (in batches, as the workers draw them). Raises if a drawing
+    does not match its recorded hash: a file that would not verify is never handed out."""
+    pictures: dict[str, bytes | None] = {}
+    files: list[bytes] = []
+    for start in range(0, len(certificates), RENDER_CHUNK):
+        chunk = certificates[start : start + RENDER_CHUNK]
+        drawn = iter(
+            render_pages([page_for(c, pictures=pictures) for c in chunk if not c.stored_pdf])
+        )
+        for certificate in chunk:
+            if certificate.stored_pdf:
+                with certificate.stored_pdf.open("rb") as stored:
+                    files.append(stored.read())
+                continue
+            data = next(drawn)
+            if certificate.pdf_sha256 and (
+                hashlib.sha256(data).hexdigest() != certificate.pdf_sha256
+            ):
+                raise RuntimeError(
+                    f"certificate {certificate.serial} drawn again does not match its hash: "
+                    "the fonts, pictures or drawing changed since it was issued"
+                )
+            files.append(data)
+    return files
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """One certificate's file, as `certificate_pdfs`."""
+    return certificate_pdfs([certificate])[0]

@@ -298,7 +298,7 @@ def test_the_pdf_reads_back_with_diacritics_and_its_qr_code_opens_a_valid_verdic
     assert render_all() == 3
     certificate = Certificate.objects.get(person=course.people["thang"])
     path = tmp_path / "thang.pdf"
-    path.write_bytes(certificate.pdf.read())
+    path.write_bytes(certificates.certificate_pdf(certificate))
 
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
@@ -328,16 +328,20 @@ def test_the_pdf_reads_back_with_diacritics_and_its_qr_code_opens_a_valid_verdic
     assert "Phạm Đức Thắng" in answer.content.decode()
 
 
-def test_the_stored_pdf_matches_its_fingerprint_and_is_rendered_only_once(course):
+def test_the_pdf_is_fingerprinted_once_and_not_stored(course, settings):
     collate(course)
     render_all()
     certificate = Certificate.objects.get(person=course.people["manh"])
-    data = certificate.pdf.read()
+    data = certificates.certificate_pdf(certificate)
     assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256
+    assert not certificate.stored_pdf
+    assert not (settings.MEDIA_ROOT / "certificates").exists()
 
     assert certificates.render_certificates([certificate.pk]) == 0
     certificate.refresh_from_db()
-    assert hashlib.sha256(certificate.pdf.read()).hexdigest() == certificate.pdf_sha256
+    assert hashlib.sha256(certificates.certificate_pdf(certificate)).hexdigest() == (
+        certificate.pdf_sha256
+    )
 
 
 def test_rendering_tells_each_attendee_through_the_outbox_with_a_link_to_their_certificates(
@@ -461,7 +465,7 @@ def test_an_uploaded_pdf_is_checked_against_the_stored_fingerprint(course, clien
     render_all()
     certificate = Certificate.objects.get(person=course.people["manh"])
     url = reverse("verify_certificate", args=[certificate.code])
-    original = certificate.pdf.read()
+    original = certificates.certificate_pdf(certificate)
 
     same = client.post(url, {"file": io.BytesIO(original)}, format="multipart")
     changed = client.post(url, {"file": io.BytesIO(original.replace(b"Creator", b"Kreator"))})
@@ -496,7 +500,8 @@ def test_a_certificate_downloads_for_its_holder_and_not_for_another_attendee(cou
 
     ok = client.get(reverse("certificates:certificate_file", args=[mine.pk]))
     assert ok.status_code == 200
-    assert b"".join(ok.streaming_content) == mine.pdf.read()
+    assert ok.content == certificates.certificate_pdf(mine)
+    assert hashlib.sha256(ok.content).hexdigest() == mine.pdf_sha256
     assert client.get(reverse("certificates:certificate_file", args=[theirs.pk])).status_code == 404
     client.logout()
     anonymous = client.get(reverse("certificates:certificate_file", args=[mine.pk]))
@@ -713,7 +718,8 @@ def test_the_programmes_stamp_and_signature_are_drawn_on_new_certificates(course
     collate(course)
     render_all()
 
-    page = PdfReader(Certificate.objects.first().pdf.open("rb")).pages[0]
+    first = Certificate.objects.first()
+    page = PdfReader(io.BytesIO(certificates.certificate_pdf(first))).pages[0]
     assert len(page.images) == 2
     text = page.extract_text()
     assert "PHÓ GIÁM ĐỐC" in text and "Trần Văn Tâm" in text and "Vĩnh Yên, ngày" in text

@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader
@@ -183,3 +184,29 @@ def test_another_process_draws_the_same_bytes():
     )
 
     assert json.loads(answer.stdout) == [sha(data) for data in render_pages(pages)]
+
+
+def test_a_certificate_issued_while_files_were_stored_is_still_served_from_its_file(course):
+    # given: a certificate whose file was stored (and hashed) before drawings were canonical
+    collate(course)
+    render_all()
+    certificate = Certificate.objects.select_related("programme").first()
+    legacy = render_page(certificates.page_for(certificate)).replace(b"DiemCau", b"DiemCa0")
+    certificate.stored_pdf.save(f"{certificate.serial}.pdf", ContentFile(legacy), save=False)
+    certificate.pdf_sha256 = sha(legacy)
+    certificate.save(update_fields=["stored_pdf", "pdf_sha256"])
+
+    # then: its stored file is what is handed out, and what verifies
+    assert certificates.certificate_pdf(certificate) == legacy
+    assert certificates.file_matches(certificate, legacy)
+
+
+def test_a_drawing_that_no_longer_matches_its_hash_is_never_handed_out(course):
+    collate(course)
+    render_all()
+    certificate = Certificate.objects.select_related("programme").first()
+    Certificate.objects.filter(pk=certificate.pk).update(pdf_sha256="0" * 64)
+    certificate.refresh_from_db()
+
+    with pytest.raises(RuntimeError, match="does not match its hash"):
+        certificates.certificate_pdf(certificate)

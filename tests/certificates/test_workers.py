@@ -9,7 +9,8 @@ in flight; the sweep then runs the collation again on a new worker, which issues
 once.
 
 The collations are thousands of people long, so that issuing takes several chunks of
-`ISSUE_CHUNK`. Workers go on to render the PDFs into a media folder of the test's own.
+`ISSUE_CHUNK`. Workers go on to draw the PDFs and record their hashes; this process draws
+them again to the same bytes.
 """
 
 import hashlib
@@ -31,9 +32,11 @@ from django.utils import timezone
 
 from attendance.models import Attendance
 from certificates.models import Certificate, CertificateCounter, Collation
+from certificates.pdf import render_pages
 from certificates.services.collation import (
     ISSUE_CHUNK,
     RENDER_CHUNK,
+    page_for,
     register_key,
     serial_key,
     start_collation,
@@ -314,9 +317,12 @@ def assert_register_gapless(certificates: list[Certificate], programme: Programm
     assert CertificateCounter.objects.get(key=key).last == len(certificates)
 
 
-def assert_stored_as_fingerprinted(media: Path, certificates) -> None:
-    for certificate in certificates:
-        data = (media / certificate.pdf.name).read_bytes()
+def assert_drawn_again_as_fingerprinted(certificates) -> None:
+    """The workers stored no file; this process draws each again to the bytes they hashed."""
+    certificates = list(certificates.select_related("programme").order_by("pk"))
+    drawn = render_pages([page_for(c) for c in certificates])
+    for certificate, data in zip(certificates, drawn, strict=True):
+        assert not certificate.stored_pdf
         assert data.startswith(b"%PDF-")
         assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256, certificate.serial
 
@@ -445,9 +451,9 @@ def test_worker_killed_during_collation_rerun_completes_without_duplicates(
     assert_register_gapless(certificates, held.programme)
     assert {c.collation_id for c in certificates} == {run.pk}
 
-    # and the worker goes on to render them: each PDF stored is the one fingerprinted
+    # and the worker goes on to fingerprint them: each drawn again here is the one it hashed
     def rendered():
         return Certificate.objects.exclude(rendered_at=None)
 
     assert wait_for(lambda: rendered().count() >= RENDER_CHUNK, timeout=60), workers.logs()
-    assert_stored_as_fingerprinted(workers.media, rendered())
+    assert_drawn_again_as_fingerprinted(rendered())
