@@ -6,22 +6,26 @@ start and 10 minutes after it (within the 15 minutes' grace) and never checked o
 present 170 to 180 of the session's 180 minutes. The programme's rule asks for every
 session, 60 minutes present and arrival on time: all 300,000 complete. Its certificates
 name a signer, a place and carry a stamp and a signature (PNG files with transparency, in
-a temporary MEDIA_ROOT that the PDFs are stored in too).
+a temporary MEDIA_ROOT). No PDF is stored: a certificate keeps its snapshot and the SHA-256
+of its drawing, and is drawn again, to the same bytes, when it is asked for.
 
 certificates_issue_seconds: `run_collation` on a new collation of the programme, from no
-completions and no certificates: working out and storing 300,000 completions, then issuing
-300,000 certificates in transactions of 2,000, each taking the serial and register counters
-under a row lock. Handing the certificates to the render workers is part of it (the query
-listing the unrendered ones), but the 1,500 render tasks are counted, not sent to the
-broker: rendering is measured on its own below. The run fails unless it leaves 300,000
-completions and 300,000 certificates with serials and register numbers 1 to 300,000, no gap
-and no repeat. The baseline is a plain `Certificate.objects.bulk_create` of the same 300,000
-rows (every column as the collation wrote it, built in Python beforehand, untimed) in one
-transaction, batch 2,000, into the emptied table; ratio = baseline / value. The two sides
-alternate, ISSUE_REPEATS times each (once: a collation takes minutes), the tables emptied
-before each; figures use the median. Each collation prints where its time went: the steps
-of run_collation (each wrapped in a timer) and the time spent inside SQL statements, the
-client's quoting of parameters included.
+completions and no certificates, in a process of its own (a worker's, whose peak memory is
+measured below): working out and storing 300,000 completions streamed in chunks of
+COMPLETION_CHUNK people, then issuing 300,000 certificates in transactions of 2,000, each
+taking the serial and register counters under a row lock. Handing the certificates to the
+render workers is part of it (the query listing the unrendered ones), but the 1,500 render
+tasks are counted, not sent to the broker: rendering is measured on its own below. The run
+fails unless it leaves 300,000 completions and 300,000 certificates with serials and
+register numbers 1 to 300,000, no gap and no repeat. The baseline is a plain
+`Certificate.objects.bulk_create` of the same 300,000 rows (every column as the collation
+wrote it, built in Python beforehand, untimed) in one transaction, batch 2,000, into the
+emptied table; ratio = baseline / value. The two sides alternate, ISSUE_REPEATS times each
+(once: a collation takes minutes), the tables emptied before each; figures use the median.
+Each collation prints where its time went: the steps of run_collation (each wrapped in a
+timer; working out completion happens inside record_completions, which consumes it as a
+stream) and the time spent inside SQL statements, the client's quoting of parameters
+included.
 certificates_issue_per_second: certificates issued a second by the collation; the baseline
 is the bulk insert's rows a second, ratio = value / baseline.
 
@@ -37,16 +41,36 @@ which one core would render exactly the aim (200 a second) on this machine, i.e.
 200 / the empty pages a second, so a ratio of 1 or more meets the aim.
 certificates_render_store_per_second: certificates a second through the whole render task,
 `render_certificates(ids)` in chunks of 200: read the rows, render them, then in one short
-transaction lock the rows still unrendered, store each file under MEDIA_ROOT, hash it,
-update the rows and queue each person's notice (the tick that would send the notices is not
-started). The run fails unless every file is stored, matches its hash and has its notice.
-The baseline is render_per_second, so the ratio is the share of the rendering rate left
-once storing is added.
+transaction lock the rows still unrendered, record each file's hash (the file itself is
+dropped), update the rows and queue each person's notice (the tick that would send the
+notices is not started). The run fails unless every certificate has its hash and its
+notice, and REDRAWN of them, each drawn again on its own as a download draws it, give the
+bytes of that hash. The baseline is render_per_second, so the ratio is the share of the
+rendering rate left once recording is added.
+
+certificates_storage_bytes_per_cert: what the database holds per certificate once issued
+and hashed: the certificate table's total size (rows, TOAST, every index;
+pg_total_relation_size after a VACUUM) over its 300,000 rows. The mean snapshot
+(pg_column_size) is printed beside it. The baseline is what each certificate cost when its
+PDF was stored as well: the same plus the mean size of the PDFs drawn while rendering was
+measured; ratio = baseline / value.
+
+certificates_collation_peak_mib: the peak resident memory (getrusage's ru_maxrss, which
+counts the interpreter, Django and the imports too) of the process that ran the timed
+collation of 300,000 above. The baseline is the peak of a process of the same kind that
+only reads the programme's 300,000 completions into one list of model instances, as the
+collation held them before it streamed them; ratio = baseline / value. The aim is under
+300 MiB.
 """
 
+import hashlib
+import json
 import os
 import platform
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -58,7 +82,6 @@ from unittest import mock
 
 import fpdf
 import pypdf
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
 from PIL import Image, ImageDraw
@@ -90,13 +113,14 @@ RENDER_ROUNDS = 5
 RENDER_PAGES = 1000  # a round: 5 chunks of 200, different certificates each round
 EMPTY_PAGES = 5000  # a round of the baseline: about a second
 STORE_PAGES = 1000
-AIM_ISSUE_SECONDS, AIM_RENDER_PER_SECOND = 60.0, 200.0
+REDRAWN = 50  # certificates of those hashed, each drawn again on its own and compared
+AIM_ISSUE_SECONDS, AIM_RENDER_PER_SECOND, AIM_PEAK_MIB = 60.0, 200.0, 300.0
 MIN_MINUTES = 60
 # What run_collation calls, timed one by one for the breakdown printed after each run.
 STAGES = (
-    "work_out",
     "record_completions",
     "_due",
+    "_grants",
     "_snapshot_base",
     "_issue",
     "_update",
@@ -267,9 +291,48 @@ def check_issued(programme: Programme, side: str, collation: Collation | None = 
         )
 
 
-def run_collation(programme: Programme) -> tuple[float, list[dict[str, object]]]:
-    """One timed collation from nothing; returns its seconds and the rows it wrote."""
+def run_collation(programme: Programme, media: Path) -> tuple[float, float, list[dict]]:
+    """One timed collation from nothing, in a process of its own; returns its seconds, the
+    process's peak memory in MiB, and the rows it wrote."""
     empty_certificates()
+    answer = _child("collate_in_this_process", programme.pk, media)
+    check_issued(programme, "collation", Collation.objects.get(pk=answer["collation"]))
+    rows = list(
+        Certificate.objects.filter(collation_id=answer["collation"]).order_by("pk").values(*COLUMNS)
+    )
+    return answer["seconds"], answer["peak_mib"], rows
+
+
+def _child(function: str, programme_id: int, media: Path) -> dict[str, object]:
+    """Run one of this module's functions in a new Python process on the same database,
+    passing its output through; its last line is its answer, as JSON."""
+    environment = {**os.environ, "MEDIA_ROOT": str(media)}
+    code = f"import bench.certificates as b; b.{function}({programme_id})"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"{function} failed:\n{done.stdout}\n{done.stderr}")
+    for line in lines[:-1]:
+        print(line, flush=True)
+    return json.loads(lines[-1])
+
+
+def _setup_child() -> None:
+    import django
+
+    django.setup()
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def collate_in_this_process(programme_id: int) -> None:
+    """The child's side of run_collation: a worker's process collating the programme."""
+    _setup_child()
+    programme = Programme.objects.get(pk=programme_id)
     collation = Collation.objects.create(programme=programme)
     dispatched: list[int] = []
     tasks = SimpleNamespace(
@@ -282,31 +345,48 @@ def run_collation(programme: Programme) -> tuple[float, list[dict[str, object]]]
         began = time.perf_counter()
         service.run_collation(collation.pk)
         elapsed = time.perf_counter() - began
-    check_issued(programme, "collation", collation)
     if sum(dispatched) != ROSTER_SIZE or max(dispatched) > RENDER_CHUNK:
         raise RuntimeError(
             f"collation: {sum(dispatched):,} certificates in {len(dispatched)} render tasks"
         )
+    peak = _peak_mib()
     python = elapsed - spent["queries"]
     print(
         f"  collation    {elapsed:7.2f} s  {ROSTER_SIZE / elapsed:9,.0f} certificates/s  "
         f"({int(spent['query count']):,} queries {spent['queries']:.2f} s with their "
         f"parameters' quoting, the rest {python:.2f} s; {len(dispatched):,} render tasks "
-        "counted, not sent)",
-        flush=True,
+        f"counted, not sent; peak memory of the process {peak:.0f} MiB)"
     )
     steps = sorted(((spent[name], name) for name in STAGES), reverse=True)
-    inside = spent["_issue"] + spent["_snapshot_base"]
+    inside = spent["_issue"] + spent["_snapshot_base"] + spent["_grants"]
     commits = elapsed - sum(spent[name] for name in STAGES)
     print(
         "    "
         + ", ".join(f"{name} {seconds:.2f} s" for seconds, name in steps)
         + f"; issuing's commits and the rest {commits:.2f} s"
-        + f" (issuing in all {inside + commits:.2f} s)",
+        + f" (issuing in all {inside + commits:.2f} s)"
+    )
+    print(json.dumps({"collation": collation.pk, "seconds": elapsed, "peak_mib": peak}))
+
+
+def hold_completions_in_this_process(programme_id: int) -> None:
+    """The baseline's child: every completion of the programme in one list, as collation
+    held them before it streamed them."""
+    _setup_child()
+    held = list(Completion.objects.filter(programme_id=programme_id))
+    if len(held) != ROSTER_SIZE:
+        raise RuntimeError(f"{len(held):,} completions held")
+    print(json.dumps({"people": len(held), "peak_mib": _peak_mib()}))
+
+
+def measure_holding(programme: Programme, media: Path) -> float:
+    answer = _child("hold_completions_in_this_process", programme.pk, media)
+    print(
+        f"  holding all  {answer['people']:,} completions as one list: peak memory of the "
+        f"process {answer['peak_mib']:.0f} MiB",
         flush=True,
     )
-    rows = list(Certificate.objects.filter(collation=collation).order_by("pk").values(*COLUMNS))
-    return elapsed, rows
+    return answer["peak_mib"]
 
 
 def run_bulk_insert(programme: Programme, rows: list[dict[str, object]]) -> float:
@@ -355,8 +435,9 @@ def empty_round(count: int) -> tuple[float, float]:
     return wall, cpu
 
 
-def measure_rendering(programme: Programme) -> tuple[float, float]:
-    """Certificate pages and empty pages a second, one core, median of the rounds."""
+def measure_rendering(programme: Programme) -> tuple[float, float, float]:
+    """Certificate pages and empty pages a second, one core, median of the rounds; and the
+    mean size of a certificate's PDF."""
     certificates = list(
         Certificate.objects.filter(programme=programme)
         .select_related("programme")
@@ -369,11 +450,12 @@ def measure_rendering(programme: Programme) -> tuple[float, float]:
         raise RuntimeError("the certificates lack the stamp or the signature image")
     render_round(pages[:RENDER_CHUNK])  # warm-up: imports, fonts read from disk
     empty_round(RENDER_CHUNK)
-    rendered, empty = [], []
+    rendered, empty, sizes = [], [], []
     for round_ in range(1, RENDER_ROUNDS + 1):
         start = RENDER_CHUNK + (round_ - 1) * RENDER_PAGES
         wall, cpu, size = render_round(pages[start : start + RENDER_PAGES])
         rendered.append(RENDER_PAGES / wall)
+        sizes.append(size / RENDER_PAGES)
         print(
             f"  render {round_}      {wall:6.2f} s  {RENDER_PAGES / wall:7.1f} pages/s  "
             f"(CPU {cpu / wall:.0%} of one core, {size / RENDER_PAGES / 1024:.0f} KiB a PDF)",
@@ -386,11 +468,11 @@ def measure_rendering(programme: Programme) -> tuple[float, float]:
             f"(CPU {cpu / wall:.0%} of one core)",
             flush=True,
         )
-    return statistics.median(rendered), statistics.median(empty)
+    return statistics.median(rendered), statistics.median(empty), statistics.mean(sizes)
 
 
 def measure_storing(programme: Programme) -> float:
-    """Certificates a second through render_certificates: render, store, hash, update."""
+    """Certificates a second through render_certificates: render, hash, update, notify."""
     ids = list(
         Certificate.objects.filter(programme=programme, rendered_at=None)
         .order_by("-pk")
@@ -405,21 +487,56 @@ def measure_storing(programme: Programme) -> float:
             for start in range(0, len(ids), RENDER_CHUNK)
         )
         elapsed = time.perf_counter() - began
-    stored = list(Certificate.objects.filter(pk__in=ids, rendered_at__isnull=False))
-    intact = sum(service.file_matches(c, default_storage.open(c.pdf.name).read()) for c in stored)
+    hashed = list(
+        Certificate.objects.filter(pk__in=ids, rendered_at__isnull=False)
+        .exclude(pdf_sha256="")
+        .select_related("programme")
+        .order_by("pk")
+    )
+    stored = sum(bool(c.stored_pdf) for c in hashed)
+    redrawn = hashed[:: max(1, len(hashed) // REDRAWN)][:REDRAWN]
+    began = time.perf_counter()
+    same = sum(
+        hashlib.sha256(certificate_pdf.render_page(service.page_for(c))).hexdigest() == c.pdf_sha256
+        for c in redrawn
+    )
+    redraw = (time.perf_counter() - began) / len(redrawn)
     notices = Notice.objects.filter(kind=CERTIFICATE_READY).count() - notices_before
-    if (done, len(stored), intact, notices) != (len(ids),) * 4:
+    if (done, len(hashed), notices, stored, same) != (len(ids), len(ids), len(ids), 0, REDRAWN):
         raise RuntimeError(
-            f"render_certificates: {done} rendered, {len(stored)} stored, {intact} matching "
-            f"their hash, {notices} notices queued, for {len(ids)} certificates"
+            f"render_certificates: {done} rendered, {len(hashed)} hashed, {notices} notices "
+            f"queued, {stored} files stored, for {len(ids)} certificates; {same} of "
+            f"{len(redrawn)} drawn again gave their hash"
         )
     print(
-        f"  render+store  {elapsed:6.2f} s  {len(ids) / elapsed:7.1f} certificates/s  "
-        f"({len(ids) // RENDER_CHUNK} calls of render_certificates; files hashed and "
-        f"checked, {notices:,} notices queued, {len(ticks)} ticks not started)",
+        f"  render+hash   {elapsed:6.2f} s  {len(ids) / elapsed:7.1f} certificates/s  "
+        f"({len(ids) // RENDER_CHUNK} calls of render_certificates; no file stored, "
+        f"{notices:,} notices queued, {len(ticks)} ticks not started; {same} of "
+        f"{len(redrawn)} drawn again alone gave their recorded SHA-256, "
+        f"{redraw * 1000:.0f} ms each)",
         flush=True,
     )
     return len(ids) / elapsed
+
+
+def measure_storage() -> tuple[float, float]:
+    """Bytes the database holds per certificate (table, TOAST and indexes), and the mean
+    snapshot's."""
+    settle(Certificate)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_total_relation_size('{Certificate._meta.db_table}'), count(*), "
+            f"avg(pg_column_size(snapshot)) FROM {table(Certificate)}"
+        )
+        total, count, snapshot = cursor.fetchone()
+    if count != ROSTER_SIZE:
+        raise RuntimeError(f"{count:,} certificates to measure")
+    print(
+        f"  storage      {total / 2**20:7.1f} MiB for {count:,} certificates: "
+        f"{total / count:,.0f} bytes each, of which the snapshot {float(snapshot):,.0f}",
+        flush=True,
+    )
+    return total / count, float(snapshot)
 
 
 # -- The benchmark ---------------------------------------------------------------------------
@@ -445,26 +562,32 @@ def measure(media: Path) -> list[Figure]:
     )
     rounds = f"{ISSUE_REPEATS} round{'s' if ISSUE_REPEATS > 1 else ''}"
     print(f"issuing {ROSTER_SIZE:,} certificates, {rounds}:", flush=True)
-    collation, bulk = [], []
+    collation, bulk, peaks = [], [], []
     for _round in range(ISSUE_REPEATS):
-        seconds, rows = run_collation(programme)
+        seconds, peak, rows = run_collation(programme, media)
         collation.append(seconds)
+        peaks.append(peak)
         bulk.append(run_bulk_insert(programme, rows))
         del rows
     issue, issue_baseline = statistics.median(collation), statistics.median(bulk)
+    peak = max(peaks)
+    holding = measure_holding(programme, media)
     # Rendering is measured on one core of a quiet machine: autovacuum is not left to
     # wake up on the certificates just written, nor a checkpoint to write them out.
     settle(Certificate)
     print(f"rendering, one core, chunks of {RENDER_CHUNK}:", flush=True)
-    render, empty = measure_rendering(programme)
+    render, empty, pdf_bytes = measure_rendering(programme)
     store = measure_storing(programme)
+    per_certificate, _snapshot = measure_storage()
+    stored_pdfs = per_certificate + pdf_bytes
     render_ratio = render / empty
     at_aim = AIM_RENDER_PER_SECOND / empty
     print(
         f"aims: issue {issue:.1f} s (< {AIM_ISSUE_SECONDS:.0f} s) "
         f"{'met' if issue < AIM_ISSUE_SECONDS else 'MISSED'}; render {render:.0f} pages/s "
         f"a core (>= {AIM_RENDER_PER_SECOND:.0f}) "
-        f"{'met' if render >= AIM_RENDER_PER_SECOND else 'MISSED'}",
+        f"{'met' if render >= AIM_RENDER_PER_SECOND else 'MISSED'}; collation's peak "
+        f"{peak:.0f} MiB (< {AIM_PEAK_MIB:.0f}) {'met' if peak < AIM_PEAK_MIB else 'MISSED'}",
         flush=True,
     )
     return [
@@ -479,4 +602,12 @@ def measure(media: Path) -> list[Figure]:
         Figure("certificates_render_per_second", render, "pages/s", empty, render_ratio),
         Figure("certificates_render_ratio", render_ratio, "ratio", at_aim, render_ratio / at_aim),
         Figure("certificates_render_store_per_second", store, "certs/s", render, store / render),
+        Figure(
+            "certificates_storage_bytes_per_cert",
+            per_certificate,
+            "bytes",
+            stored_pdfs,
+            stored_pdfs / per_certificate,
+        ),
+        Figure("certificates_collation_peak_mib", peak, "MiB", holding, holding / peak),
     ]

@@ -19,7 +19,7 @@ from events.models import BridgePoint, Session
 from training.models import Programme
 
 from ..models import Certificate, Collation, Completion
-from .completion import record_completions, work_out
+from .completion import record_completions, stream_completions
 from .dry_run import run_dry
 from .dry_run import update_run as _update
 from .guards import CollationGuard, collation_guard, collation_refusal
@@ -158,25 +158,29 @@ def run_collation(collation_id: int) -> Collation | None:
             raise
     _update(collation, status=Collation.Status.RUNNING, started_at=timezone.now())
     try:
-        completions = work_out(programme, point=collation.point)
-        record_completions(programme, completions, point=collation.point)
+        recorded = record_completions(
+            programme,
+            stream_completions(programme, point=collation.point),
+            point=collation.point,
+        )
         due = _due(programme, collation.point)
         _update(
             collation,
             stage=Collation.Stage.ISSUING,
-            people=len(completions),
-            completed=sum(c.completed for c in completions),
+            people=recorded.people,
+            completed=recorded.completed,
             to_issue=len(due),
             issued=0,
         )
         issued = 0
         for start in range(0, len(due), ISSUE_CHUNK):
+            grants = _grants(programme, due[start : start + ISSUE_CHUNK])
             now = timezone.now()
             base = _snapshot_base(programme, timezone.localdate(now).isoformat())
             with transaction.atomic():
                 issued += _issue(
                     programme,
-                    due[start : start + ISSUE_CHUNK],
+                    grants,
                     actor=collation.requested_by,
                     collation=collation,
                     now=now,
@@ -197,10 +201,11 @@ def run_collation(collation_id: int) -> Collation | None:
     return collation
 
 
-def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
-    """Completed people without a certificate of the programme, in name order, with what
-    their certificates will state: one read for the whole run. Someone who checked in at
-    no session that was held has no period to state and is not issued one."""
+def _due(programme: Programme, point: BridgePoint | None) -> list[int]:
+    """Completed people without a certificate of the programme, in name order: their ids
+    only (300,000 of them are a few MiB), whose certificates `_grants` reads chunk by
+    chunk. Someone who checked in at no session that was held has no period to state and
+    is not issued one."""
     completions = (
         Completion.objects.filter(programme=programme, completed=True)
         .exclude(attended_from=None)
@@ -208,8 +213,32 @@ def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
     )
     if point is not None:
         completions = completions.filter(point=point)
-    return [
-        _Grant(
+    return list(
+        completions.order_by("person__sort_name", "person_id").values_list("person_id", flat=True)
+    )
+
+
+def _grants(programme: Programme, person_ids: list[int]) -> list[_Grant]:
+    """What the certificates of these people will state, in the order given."""
+    rows = (
+        Completion.objects.filter(programme=programme, person_id__in=person_ids)
+        .exclude(attended_from=None)
+        .order_by()
+        .values_list(
+            "person_id",
+            "entry_id",
+            "point_id",
+            "person__full_name",
+            "person__agency__name",
+            "point__name",
+            "sessions_counted",
+            "minutes_present",
+            "attended_from",
+            "attended_until",
+        )
+    )
+    grants = {
+        person_id: _Grant(
             person_id=person_id,
             entry_id=entry_id,
             point_id=point_id,
@@ -232,20 +261,6 @@ def _due(programme: Programme, point: BridgePoint | None) -> list[_Grant]:
             minutes,
             first,
             last,
-        ) in (
-            completions.order_by("person__sort_name", "person_id")
-            .values_list(
-                "person_id",
-                "entry_id",
-                "point_id",
-                "person__full_name",
-                "person__agency__name",
-                "point__name",
-                "sessions_counted",
-                "minutes_present",
-                "attended_from",
-                "attended_until",
-            )
-            .iterator(chunk_size=20000)
-        )
-    ]
+        ) in rows
+    }
+    return [grants[person_id] for person_id in person_ids if person_id in grants]

@@ -6,8 +6,10 @@ answer the survey. The same `minutes_present` and lateness that the roster pages
 decide here, so a person reads the same figures on both.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +37,9 @@ COMPLETION_FIELDS = (
 )
 # A certificate states only sessions that took place: held (its end passed) or closed.
 HELD_STATES = (Session.Status.HELD, Session.Status.CLOSED)
+# People worked out, compared with what is stored and written at a time: a national
+# programme's 300,000 are never all held at once.
+COMPLETION_CHUNK = 5000
 
 
 def counted_sessions(programme: Programme) -> list[Session]:
@@ -81,7 +86,9 @@ class _Tally:
         self.attended_until = max(last, self.attended_until or last)
 
 
-def _entries(programme: Programme, point: BridgePoint | None) -> object:
+def _entries(
+    programme: Programme, point: BridgePoint | None, person_id: int | None = None
+) -> object:
     entries = RosterEntry.objects.filter(session__programme=programme, removed_at=None).exclude(
         session__status=Session.Status.CANCELLED
     )
@@ -92,8 +99,12 @@ def _entries(programme: Programme, point: BridgePoint | None) -> object:
             removed_at=None,
             person_id__in=entries.filter(participation__point=point).values("person_id"),
         ).exclude(session__status=Session.Status.CANCELLED)
+    if person_id is not None:
+        entries = entries.filter(person_id=person_id)
+    # By person, so that each person's entries come together and are worked out as soon as
+    # the next person's begin.
     return (
-        entries.order_by()
+        entries.order_by("person_id", "pk")
         .values_list(
             "pk",
             "person_id",
@@ -121,20 +132,30 @@ def _surveys(programme: Programme) -> tuple[set[int], set[tuple[int, int]]]:
     return with_survey, answered
 
 
-def work_out(
-    programme: Programme, *, point: BridgePoint | None = None, now: datetime | None = None
-) -> list[Completion]:
-    """Completion for every person on the programme's rosters (or one point's people)."""
+def stream_completions(
+    programme: Programme,
+    *,
+    point: BridgePoint | None = None,
+    now: datetime | None = None,
+    only_person: int | None = None,
+) -> Iterator[Completion]:
+    """Completion for every person on the programme's rosters (or one point's people, or
+    one person), one person at a time in person order, read from one streamed query."""
     now = now or timezone.now()
     sessions = {session.pk: session for session in counted_sessions(programme)}
     days = {pk: held_days(session, now) for pk, session in sessions.items()}
     required = sessions_required(programme, list(sessions.values()))
     minimum = programme.min_minutes_present
     with_survey, answered = _surveys(programme) if programme.require_survey else (set(), set())
-    tallies: dict[int, _Tally] = {}
-    for entry_id, person_id, session_id, point_id, arrived, left in _entries(programme, point):
+    person: int | None = None
+    tally = _Tally()
+    entries = _entries(programme, point, only_person)
+    for entry_id, person_id, session_id, point_id, arrived, left in entries:
+        if person_id != person:
+            if person is not None:
+                yield _completion(programme, person, tally, required, minimum, now)
+            person, tally = person_id, _Tally()
         session = sessions[session_id]
-        tally = tallies.setdefault(person_id, _Tally())
         minutes = minutes_present(session=session, checked_in_at=arrived, checked_out_at=left)
         late = arrived is not None and arrived > session.starts_at + timedelta(
             minutes=session.late_after_minutes
@@ -158,25 +179,41 @@ def work_out(
             and (session_id, person_id) not in answered
         ):
             tally.survey_missing = True
-    return [
-        Completion(
-            programme=programme,
-            person_id=person_id,
-            completed=required > 0 and tally.counted >= required and not tally.survey_missing,
-            sessions_counted=tally.counted,
-            sessions_required=required,
-            minutes_present=tally.minutes,
-            minutes_required=minimum * required,
-            late_sessions=tally.late,
-            survey_missing=tally.survey_missing,
-            entry_id=tally.entry_id,
-            point_id=tally.point_id,
-            attended_from=tally.attended_from,
-            attended_until=tally.attended_until,
-            computed_at=now,
-        )
-        for person_id, tally in tallies.items()
-    ]
+    if person is not None:
+        yield _completion(programme, person, tally, required, minimum, now)
+
+
+def _completion(
+    programme: Programme,
+    person_id: int,
+    tally: _Tally,
+    required: int,
+    minimum: int,
+    now: datetime,
+) -> Completion:
+    return Completion(
+        programme=programme,
+        person_id=person_id,
+        completed=required > 0 and tally.counted >= required and not tally.survey_missing,
+        sessions_counted=tally.counted,
+        sessions_required=required,
+        minutes_present=tally.minutes,
+        minutes_required=minimum * required,
+        late_sessions=tally.late,
+        survey_missing=tally.survey_missing,
+        entry_id=tally.entry_id,
+        point_id=tally.point_id,
+        attended_from=tally.attended_from,
+        attended_until=tally.attended_until,
+        computed_at=now,
+    )
+
+
+def work_out(
+    programme: Programme, *, point: BridgePoint | None = None, now: datetime | None = None
+) -> list[Completion]:
+    """`stream_completions` as a list: for a page's or a test's handful of people."""
+    return list(stream_completions(programme, point=point, now=now))
 
 
 STORED_FIELDS = ("programme_id", "person_id", *COMPLETION_FIELDS, "computed_at")
@@ -186,20 +223,57 @@ def _values(completion: Completion) -> tuple[object, ...]:
     return tuple(getattr(completion, name) for name in COMPLETION_FIELDS)
 
 
+@dataclass
+class Recorded:
+    """What `record_completions` went through: people, how many complete, rows written."""
+
+    people: int = 0
+    completed: int = 0
+    written: int = 0
+
+
+def _chunks(completions: Iterable[Completion], size: int) -> Iterator[list[Completion]]:
+    iterator = iter(completions)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def record_completions(
-    programme: Programme, completions: list[Completion], *, point: BridgePoint | None = None
-) -> int:
-    """Store what changed since the last run, and nothing else; returns the rows written."""
+    programme: Programme,
+    completions: Iterable[Completion],
+    *,
+    point: BridgePoint | None = None,
+) -> Recorded:
+    """Store what changed since the last run, and nothing else, COMPLETION_CHUNK people at
+    a time (each chunk its own transaction: a run taken again writes what is still
+    different). For the whole programme, people taken off every roster then lose theirs."""
+    recorded = Recorded()
+    for chunk in _chunks(completions, COMPLETION_CHUNK):
+        recorded.people += len(chunk)
+        recorded.completed += sum(c.completed for c in chunk)
+        recorded.written += _record_chunk(programme, chunk)
+    if point is None:
+        on_rosters = (
+            RosterEntry.objects.filter(session__programme=programme, removed_at=None)
+            .exclude(session__status=Session.Status.CANCELLED)
+            .values("person_id")
+        )
+        Completion.objects.filter(programme=programme).exclude(person_id__in=on_rosters).delete()
+    return recorded
+
+
+def _record_chunk(programme: Programme, chunk: list[Completion]) -> int:
     stored = {
         row[0]: row[1:]
-        for row in Completion.objects.filter(programme=programme)
+        for row in Completion.objects.filter(
+            programme=programme, person_id__in=[c.person_id for c in chunk]
+        )
         .order_by()
         .values_list("person_id", *COMPLETION_FIELDS)
-        .iterator(chunk_size=20000)
     }
     # In person order, so two collations writing the same rows lock them in the same order.
     changed = sorted(
-        (c for c in completions if stored.get(c.person_id) != _values(c)),
+        (c for c in chunk if stored.get(c.person_id) != _values(c)),
         key=lambda c: c.person_id,
     )
     with transaction.atomic():
@@ -209,12 +283,4 @@ def record_completions(
             unique_fields=["programme", "person"],
             update_fields=[*COMPLETION_FIELDS, "computed_at"],
         )
-        if point is None:
-            # People taken off every roster of the programme no longer have a completion.
-            gone = stored.keys() - {c.person_id for c in completions}
-            gone_ids = list(gone)
-            for start in range(0, len(gone_ids), 5000):
-                Completion.objects.filter(
-                    programme=programme, person_id__in=gone_ids[start : start + 5000]
-                ).delete()
     return len(changed)

@@ -18,7 +18,7 @@ from training.models import Programme
 
 from ..models import Certificate, Collation, Completion
 from ..pdf import CertificatePage, render_sample
-from .completion import work_out
+from .completion import stream_completions
 from .issuing import _Grant, _snapshot_base, statement
 from .rendering import picture
 
@@ -40,29 +40,28 @@ def run_dry(collation: Collation) -> Collation:
         stage=Collation.Stage.COMPLETION,
         started_at=timezone.now(),
     )
-    completions = work_out(programme, point=collation.point)
     holders = set(
         Certificate.objects.filter(programme=programme)
         .order_by()
         .values_list("person_id", flat=True)
         .iterator(chunk_size=20000)
     )
-    due = {
-        c.person_id: c
-        for c in completions
-        if c.completed and c.person_id not in holders and c.attended_from is not None
-    }
+    # Streamed and counted as they come: a national programme's 300,000 are never held.
+    tally = DryRunTally(holders)
+    for completion in stream_completions(programme, point=collation.point):
+        tally.add(completion)
     update_run(
         collation,
         stage=Collation.Stage.SAMPLE,
-        people=len(completions),
-        completed=sum(c.completed for c in completions),
-        to_issue=len(due),
-        outcome=outcome_of(completions, holders),
+        people=tally.people,
+        completed=tally.completed,
+        to_issue=len(tally.due),
+        outcome=tally.outcome(),
     )
-    first = _first_in_name_order(programme, due)
+    first = _first_in_name_order(programme, tally.due)
     if first is not None:
-        _store_sample(collation, _grant_for(first))
+        (completion,) = stream_completions(programme, point=collation.point, only_person=first)
+        _store_sample(collation, _grant_for(completion))
     update_run(
         collation,
         status=Collation.Status.DONE,
@@ -72,20 +71,12 @@ def run_dry(collation: Collation) -> Collation:
     return collation
 
 
-def outcome_of(completions: list[Completion], holders: set[int]) -> dict[str, int]:
-    """Who would not get a certificate, by reason (a person may have several)."""
-    counts: Counter[str] = Counter()
-    for c in completions:
-        if not c.completed:
-            counts["not_completed"] += 1
-            counts["short_of_sessions"] += c.sessions_counted < c.sessions_required
-            counts["late"] += c.late_sessions > 0
-            counts["survey_missing"] += c.survey_missing
-        elif c.person_id in holders:
-            counts["already_issued"] += 1
-        elif c.attended_from is None:
-            counts["no_held_session"] += 1
-    keys = (
+class DryRunTally:
+    """What a dry run counts, one completion at a time: people, who completes, who would
+    be issued one (their ids only), and who would not, by reason (a person may have
+    several)."""
+
+    KEYS = (
         "not_completed",
         "short_of_sessions",
         "late",
@@ -93,10 +84,33 @@ def outcome_of(completions: list[Completion], holders: set[int]) -> dict[str, in
         "already_issued",
         "no_held_session",
     )
-    return {key: counts[key] for key in keys}
+
+    def __init__(self, holders: set[int]) -> None:
+        self.holders = holders
+        self.people = self.completed = 0
+        self.due: set[int] = set()
+        self.counts: Counter[str] = Counter()
+
+    def add(self, c: Completion) -> None:
+        self.people += 1
+        self.completed += c.completed
+        if not c.completed:
+            self.counts["not_completed"] += 1
+            self.counts["short_of_sessions"] += c.sessions_counted < c.sessions_required
+            self.counts["late"] += c.late_sessions > 0
+            self.counts["survey_missing"] += c.survey_missing
+        elif c.person_id in self.holders:
+            self.counts["already_issued"] += 1
+        elif c.attended_from is None:
+            self.counts["no_held_session"] += 1
+        else:
+            self.due.add(c.person_id)
+
+    def outcome(self) -> dict[str, int]:
+        return {key: self.counts[key] for key in self.KEYS}
 
 
-def _first_in_name_order(programme: Programme, due: dict[int, Completion]) -> Completion | None:
+def _first_in_name_order(programme: Programme, due: set[int]) -> int | None:
     """The person a collation would number first: the first in name order who is due.
     Read in name order until one is found, which is at once unless the first few hold a
     certificate already."""
@@ -112,7 +126,7 @@ def _first_in_name_order(programme: Programme, due: dict[int, Completion]) -> Co
         .iterator(chunk_size=2000)
     ):
         if person_id in due:
-            return due[person_id]
+            return person_id
     return None
 
 
