@@ -18,6 +18,7 @@ BENCHMARKS = [
     "dashboard",
     "pages",
     "network",
+    "rush",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

@@ -22,6 +22,7 @@ from pydantic import AwareDatetime
 
 from .. import selectors
 from ..selectors import devices as device_selectors
+from ..selectors.sync import point_totals
 from ..services import batch
 from ..services import devices as device_services
 from . import MAX_SCANNED_TEXT
@@ -73,7 +74,7 @@ class DeviceOut(Schema):
     paired_at: datetime | None
     revoked_at: datetime | None
     last_sync_at: datetime | None
-    scans_synced: int
+    scans_synced: int | None = Field(None, description="Scans it synced, in the list.")
     state: str = Field(description="waiting, paired or revoked.")
 
 
@@ -92,7 +93,7 @@ def _device_out(device: object) -> dict:
         "paired_at": device.paired_at,
         "revoked_at": device.revoked_at,
         "last_sync_at": device.last_sync_at,
-        "scans_synced": device.scans_synced,
+        "scans_synced": getattr(device, "scans_synced", None),
         "state": _state(device),
     }
 
@@ -194,13 +195,12 @@ def _roster(participation: object, since: datetime | None) -> dict:
     return {
         "cursor": cursor,
         "full": since is None,
-        "people": device_selectors.roster_changes(participation, since),
+        "people": device_selectors.roster_changes(participation.pk, since),
     }
 
 
 def _counts(participation: object) -> dict:
-    counts = selectors.point_counts(participation)
-    return {"on_roster": counts.on_roster, "checked_in": counts.checked_in}
+    return point_totals(participation.pk)
 
 
 @router.get("/devices/roster", auth=device_auth, response=DeviceRosterOut)

@@ -37,7 +37,6 @@ class ScannerDevice(models.Model):
         related_name="+",
     )
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
-    scans_synced = models.PositiveIntegerField(_("scans synced"), default=0)
 
     class Meta:
         verbose_name = _("scanner device")

@@ -3,13 +3,14 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count
 from django.http import Http404
 
-from events.models import RosterEntry, SessionPoint
+from events.models import SessionPoint
 from events.selectors import can_keep_roster
 
 from ..models import ScannerDevice
-from ..tickets import ticket_digest, ticket_for
+from .sync import roster_rows
 
 # A roster change is stamped before it commits; one committed just after a phone's read may
 # carry a time before that read. Asking again from a little earlier catches it; the phone
@@ -18,9 +19,12 @@ CHANGES_OVERLAP = timedelta(seconds=30)
 
 
 def point_devices(participation: SessionPoint) -> list[ScannerDevice]:
+    """The point's phones, newest first and revoked ones last, each with the scans it
+    synced (`scans_synced`)."""
     return list(
         ScannerDevice.objects.filter(participation=participation)
         .select_related("paired_by", "revoked_by")
+        .annotate(scans_synced=Count("scans"))
         .order_by("revoked_at", "-created_at")
     )
 
@@ -37,31 +41,8 @@ def kept_device(user: AbstractBaseUser, device_id: int) -> ScannerDevice:
     return device
 
 
-def roster_changes(participation: SessionPoint, since: datetime | None) -> list[dict[str, object]]:
+def roster_changes(participation_id: int, since: datetime | None) -> list[dict[str, object]]:
     """The point's roster as a phone keeps it: whole when `since` is None, else the entries
     changed since then (taken off ones marked `removed`, so the phone drops them), in one
     query over the point's own rows."""
-    entries = RosterEntry.objects.filter(participation=participation)
-    if since is None:
-        entries = entries.filter(removed_at__isnull=True)
-    else:
-        entries = entries.filter(changed_at__gte=since - CHANGES_OVERLAP)
-    rows = entries.order_by("person__sort_name", "pk").values(
-        "pk",
-        "ticket_version",
-        "removed_at",
-        "person__full_name",
-        "person__agency__name",
-        "attendance__checked_in_at",
-    )
-    return [
-        {
-            "id": row["pk"],
-            "digest": ticket_digest(ticket_for(row["pk"], row["ticket_version"])),
-            "name": row["person__full_name"],
-            "agency": row["person__agency__name"],
-            "checked_in_at": row["attendance__checked_in_at"],
-            "removed": row["removed_at"] is not None,
-        }
-        for row in rows
-    ]
+    return roster_rows(participation_id, None if since is None else since - CHANGES_OVERLAP)

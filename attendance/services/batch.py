@@ -3,28 +3,29 @@
 The phone has already shown green or red from its copy of the roster; the server gives
 each scan its final verdict (another phone may have had that person earlier, a ticket may
 have been revoked meanwhile) and writes the whole batch in a fixed number of statements,
-whatever its size: the device's row (which also queues a second sync of the same phone
-behind the first), the session's state, the scans already answered, the people scanned,
-one multi-row upsert of arrivals keeping the earliest, one update of departures, and one
-multi-row insert of the audit rows. A batch is one transaction: written whole or not at all.
+whatever its size: the scans already answered, the people scanned, one multi-row upsert of
+arrivals keeping the earliest, one update of departures and one multi-row insert of the
+audit rows (the device and its session were read with its token). A batch is one
+transaction: written whole or not at all.
 
 Every scan is judged by the phone's time, corrected when the phone's clock is far off, as
 a queued single scan is (`checkin.scan_time`).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
 
-from events.models import RosterEntry, Session
+from events.models import Session
 from events.services import require_open
 
 from ..models import Attendance, Method, ScanAttempt, ScannerDevice, attendance_status
+from ..selectors import sync as sync_reads
 from ..tickets import TicketError, read_ticket
 from ..window import WINDOW_CODES, window_moments, window_refusal
 from .checkin import clock_skew, is_far_off, scan_time
@@ -62,20 +63,8 @@ class _Judged:
     keep_id: bool = True
 
 
-_ENTRY_FIELDS = (
-    "pk",
-    "session_id",
-    "participation_id",
-    "ticket_version",
-    "removed_at",
-    "person__full_name",
-    "person__agency__name",
-    "participation__point_id",
-    "participation__point__name",
-    "attendance__checked_in_at",
-    "attendance__checked_out_at",
-    "attendance__excuse",
-)
+# How often a phone's last sync time is written.
+LAST_SYNC_PRECISION = timedelta(seconds=30)
 
 
 def sync_scans(
@@ -92,15 +81,17 @@ def sync_scans(
 
 def _sync(device: ScannerDevice, scans: list[BatchScan], sent_at: datetime | None) -> list[Verdict]:
     now = timezone.now()
-    ScannerDevice.objects.filter(pk=device.pk).update(
-        last_sync_at=now, scans_synced=F("scans_synced") + len(scans)
-    )
+    # The coordinator's page says when each phone last synced; to the minute is enough.
+    if device.last_sync_at is None or now - device.last_sync_at > LAST_SYNC_PRECISION:
+        sync_reads.touch_device(device, now)
     participation = device.participation
     session = participation.session
     skew = clock_skew(ScanRequest(0, queued=True, sent_at=sent_at), now)
     judged = [_judge_shape(scan, now, skew) for scan in scans]
     earlier = _earlier_answers(device, judged)
-    entries = _entries({j.entry_id for j in judged if j.entry_id} | earlier.entry_ids)
+    entries = sync_reads.scanned_entries(
+        {j.entry_id for j in judged if j.entry_id} | earlier.entry_ids
+    )
     for j in judged:
         if j.scan.scan_id in earlier.answers:
             j.result, j.repeated = earlier.answer(j.scan.scan_id, entries, session), True
@@ -160,21 +151,12 @@ class _Earlier:
 
 def _earlier_answers(device: ScannerDevice, judged: list[_Judged]) -> _Earlier:
     """This phone's scans already recorded: a batch resent after a lost answer."""
-    rows = ScanAttempt.objects.filter(scan_id__in=[j.scan.scan_id for j in judged]).values(
-        "scan_id", "scanner_id", "entry_id", "reason", "recorded_time"
-    )
+    rows = sync_reads.earlier_attempts([j.scan.scan_id for j in judged])
     answers = {row["scan_id"]: row for row in rows if row["scanner_id"] == device.pk}
     taken = {row["scan_id"] for row in rows} - set(answers)
     return _Earlier(
         answers, {row["entry_id"] for row in answers.values() if row["entry_id"]}, taken
     )
-
-
-def _entries(ids: set[int]) -> dict[int, dict]:
-    if not ids:
-        return {}
-    rows = RosterEntry.objects.filter(pk__in=ids).order_by().values(*_ENTRY_FIELDS)
-    return {row["pk"]: row for row in rows}
 
 
 def _who(entry: dict | None) -> Who | None:
@@ -259,8 +241,7 @@ def _check_in(
     # Arrivals another phone recorded earlier while this batch was on its way.
     beaten = set(first) - recorded
     if beaten:
-        later = Attendance.objects.filter(pk__in=beaten).values_list("pk", "checked_in_at")
-        for entry_id, at in later:
+        for entry_id, at in sync_reads.arrivals_of(beaten).items():
             entries[entry_id]["attendance__checked_in_at"] = at
     for j in judged:
         if j.result is not None or j.scan.action != CHECK_IN:
@@ -304,9 +285,11 @@ def _check_out(judged: list[_Judged], entries: dict[int, dict]) -> None:
 
 
 def _record(judged: list[_Judged], device: ScannerDevice, now: datetime, skew: int | None) -> None:
-    """Every new attempt, accepted or refused, in one multi-row insert."""
+    """Every new attempt, accepted or refused, in one multi-row insert. The same batch
+    sent twice at once by a retrying phone: both are judged alike, and the second one's
+    rows, already there by their scan ids, are not written again."""
     label = f"#{device.pk} {device.name}"[:64]
-    ScanAttempt.objects.bulk_create(
+    attempts = [
         ScanAttempt(
             scan_id=j.scan.scan_id if j.keep_id else None,
             device_id=label,
@@ -328,4 +311,5 @@ def _record(judged: list[_Judged], device: ScannerDevice, now: datetime, skew: i
         )
         for j in judged
         if not j.repeated
-    )
+    ]
+    ScanAttempt.objects.bulk_create(attempts, ignore_conflicts=True)

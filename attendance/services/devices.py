@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.ratelimit import over_limit
-from events.models import BridgePoint, SessionPoint
+from events.models import SessionPoint
 from events.selectors import can_keep_roster
 from events.services import require_open, require_roster_keeper
 
 from ..models import ScannerDevice
+from ..selectors.sync import device_by_id
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -152,27 +153,19 @@ def device_for_token(token: str) -> ScannerDevice | None:
     parts = token.strip().split(".")
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit():
         return None
-    keeps = BridgePoint.coordinators.through.objects.filter(
-        bridgepoint_id=OuterRef("participation__point_id"), user_id=OuterRef("paired_by_id")
-    )
-    device = (
-        ScannerDevice.objects.select_related(
-            "participation__session", "participation__point", "paired_by"
-        )
-        .annotate(keeps=Exists(keeps))
-        .filter(
-            pk=int(parts[1]),
-            paired_at__isnull=False,
-            revoked_at__isnull=True,
-            paired_by__is_active=True,
-        )
-        .order_by()
-        .first()
-    )
-    if device is None or not hmac.compare_digest(device.token_hash, _digest(parts[2])):
+    found = device_by_id(int(parts[1])) if len(parts[1]) < 19 else None
+    if found is None:
+        return None
+    device, keeps = found
+    if not hmac.compare_digest(device.token_hash, _digest(parts[2])):
         return None
     # An organiser over the point may pair a phone too; their reach is not one lookup, but
     # the phones they pair are few.
-    if not device.keeps and not can_keep_roster(device.paired_by, device.participation):
-        return None
+    if not keeps:
+        pairer = get_user_model().objects.filter(pk=device.paired_by_id).first()
+        participation = SessionPoint.objects.select_related("point__unit").get(
+            pk=device.participation_id
+        )
+        if pairer is None or not can_keep_roster(pairer, participation):
+            return None
     return device

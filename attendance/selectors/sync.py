@@ -1,0 +1,218 @@
+"""The reads of a phone's sync, written out as SQL.
+
+During the rush every phone syncs every few seconds, and compiling these few queries
+through the ORM cost more CPU than running them (most of a sync's time, profiled on the
+national data). They are plain statements over indexed columns, the same on PostgreSQL
+and SQLite; what they return is shaped here, once.
+"""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Model
+
+from directory.models import Agency, Person
+from events.models import BridgePoint, RosterEntry, Session, SessionPoint
+
+from ..models import Attendance, ScanAttempt, ScannerDevice
+from ..tickets import ticket_digest, ticket_for
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _aware(value: object) -> datetime | None:
+    """A time as the database gave it: SQLite's raw rows are naive UTC, or text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _stamp(value: datetime) -> object:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _rows(sql: str, params: list[object]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def device_by_id(device_id: int) -> tuple[ScannerDevice, bool] | None:
+    """The paired, unrevoked device with its point and session, and whether its pairer
+    still coordinates the point; None when there is no such device or its pairer's account
+    is switched off."""
+    keepers = _table(BridgePoint.coordinators.through)
+    rows = _rows(
+        f"""
+        SELECT d.id, d.name, d.participation_id, d.paired_by_id, d.token_hash, d.last_sync_at,
+               sp.point_id, sp.session_id, bp.name, s.status, s.title, s.starts_at, s.ends_at,
+               s.checkin_opens_minutes, s.checkin_closes_minutes, s.late_after_minutes,
+               EXISTS (SELECT 1 FROM {keepers} k
+                       WHERE k.bridgepoint_id = sp.point_id AND k.user_id = d.paired_by_id)
+        FROM {_table(ScannerDevice)} d
+        JOIN {_table(SessionPoint)} sp ON sp.id = d.participation_id
+        JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id
+        JOIN {_table(Session)} s ON s.id = sp.session_id
+        JOIN {_table(get_user_model())} u ON u.id = d.paired_by_id
+        WHERE d.id = %s AND d.paired_at IS NOT NULL AND d.revoked_at IS NULL AND u.is_active
+        """,
+        [device_id],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    session = Session(
+        id=row[7],
+        status=row[9],
+        title=row[10],
+        starts_at=_aware(row[11]),
+        ends_at=_aware(row[12]),
+        checkin_opens_minutes=row[13],
+        checkin_closes_minutes=row[14],
+        late_after_minutes=row[15],
+    )
+    participation = SessionPoint(id=row[2], session_id=row[7], point_id=row[6])
+    participation.session = session
+    participation.point = BridgePoint(id=row[6], name=row[8])
+    device = ScannerDevice(
+        id=row[0],
+        name=row[1],
+        participation_id=row[2],
+        paired_by_id=row[3],
+        token_hash=row[4],
+        last_sync_at=_aware(row[5]),
+    )
+    device.participation = participation
+    return device, bool(row[16])
+
+
+def touch_device(device: ScannerDevice, now: datetime) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table(ScannerDevice)} SET last_sync_at = %s WHERE id = %s",
+            [_stamp(now), device.pk],
+        )
+
+
+def earlier_attempts(scan_ids: list[UUID]) -> list[dict[str, object]]:
+    """The attempts already recorded under these scan ids, by any device."""
+    if not scan_ids:
+        return []
+    field = ScanAttempt._meta.get_field("scan_id")
+    values = [field.get_db_prep_value(scan_id, connection) for scan_id in scan_ids]
+    rows = _rows(
+        f"""
+        SELECT scan_id, scanner_id, entry_id, reason, recorded_time
+        FROM {_table(ScanAttempt)} WHERE scan_id IN ({", ".join(["%s"] * len(values))})
+        """,
+        values,
+    )
+    return [
+        {
+            "scan_id": row[0] if isinstance(row[0], UUID) else UUID(row[0]),
+            "scanner_id": row[1],
+            "entry_id": row[2],
+            "reason": row[3],
+            "recorded_time": _aware(row[4]),
+        }
+        for row in rows
+    ]
+
+
+def scanned_entries(entry_ids: set[int]) -> dict[int, dict[str, object]]:
+    """The roster entries a batch names, with whom they name and their attendance."""
+    if not entry_ids:
+        return {}
+    rows = _rows(
+        f"""
+        SELECT e.id, e.session_id, e.participation_id, e.ticket_version, e.removed_at,
+               p.full_name, a.name, sp.point_id, bp.name,
+               att.checked_in_at, att.checked_out_at, att.excuse
+        FROM {_table(RosterEntry)} e
+        JOIN {_table(Person)} p ON p.id = e.person_id
+        JOIN {_table(Agency)} a ON a.id = p.agency_id
+        JOIN {_table(SessionPoint)} sp ON sp.id = e.participation_id
+        JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id
+        LEFT JOIN {_table(Attendance)} att ON att.entry_id = e.id
+        WHERE e.id IN ({", ".join(["%s"] * len(entry_ids))})
+        """,
+        list(entry_ids),
+    )
+    return {
+        row[0]: {
+            "pk": row[0],
+            "session_id": row[1],
+            "participation_id": row[2],
+            "ticket_version": row[3],
+            "removed_at": _aware(row[4]),
+            "person__full_name": row[5],
+            "person__agency__name": row[6],
+            "participation__point_id": row[7],
+            "participation__point__name": row[8],
+            "attendance__checked_in_at": _aware(row[9]),
+            "attendance__checked_out_at": _aware(row[10]),
+            "attendance__excuse": row[11] or "",
+        }
+        for row in rows
+    }
+
+
+def arrivals_of(entry_ids: set[int]) -> dict[int, datetime | None]:
+    rows = _rows(
+        f"SELECT entry_id, checked_in_at FROM {_table(Attendance)} "
+        f"WHERE entry_id IN ({', '.join(['%s'] * len(entry_ids))})",
+        list(entry_ids),
+    )
+    return {row[0]: _aware(row[1]) for row in rows}
+
+
+def point_totals(participation_id: int) -> dict[str, int]:
+    """On the roster and checked in at one point: its own rows only."""
+    [row] = _rows(
+        f"""
+        SELECT COUNT(e.id), COUNT(att.checked_in_at)
+        FROM {_table(RosterEntry)} e
+        LEFT JOIN {_table(Attendance)} att ON att.entry_id = e.id
+        WHERE e.participation_id = %s AND e.removed_at IS NULL
+        """,
+        [participation_id],
+    )
+    return {"on_roster": row[0], "checked_in": row[1]}
+
+
+def roster_rows(participation_id: int, since: datetime | None) -> list[dict[str, object]]:
+    """The point's roster as a phone keeps it: whole when `since` is None (people taken
+    off left out), else every entry changed since (taken off ones marked `removed`)."""
+    if since is None:
+        condition, params = "e.removed_at IS NULL", [participation_id]
+    else:
+        condition, params = "e.changed_at >= %s", [participation_id, _stamp(since)]
+    rows = _rows(
+        f"""
+        SELECT e.id, e.ticket_version, e.removed_at, p.full_name, a.name, att.checked_in_at
+        FROM {_table(RosterEntry)} e
+        JOIN {_table(Person)} p ON p.id = e.person_id
+        JOIN {_table(Agency)} a ON a.id = p.agency_id
+        LEFT JOIN {_table(Attendance)} att ON att.entry_id = e.id
+        WHERE e.participation_id = %s AND {condition}
+        ORDER BY p.sort_name, e.id
+        """,
+        params,
+    )
+    return [
+        {
+            "id": row[0],
+            "digest": ticket_digest(ticket_for(row[0], row[1])),
+            "name": row[3],
+            "agency": row[4],
+            "checked_in_at": _aware(row[5]),
+            "removed": row[2] is not None,
+        }
+        for row in rows
+    ]
