@@ -307,3 +307,61 @@ class Certificate(models.Model):
     @property
     def full_name(self) -> str:
         return self.snapshot.get("full_name", "")
+
+
+class CertificatePrint(models.Model):
+    """A point's certificates of a programme in one file to print or hand out, drawn by a
+    worker; the file is deleted when it expires (the certificates are drawn again for the
+    next one)."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("One PDF to print")
+        ZIP = "zip", _("ZIP of each person's PDF")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Drawing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", pgettext_lazy("collation", "Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    file_format = models.CharField(_("format"), max_length=3, choices=Format)
+    status = models.CharField(max_length=8, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to="certificates/prints/", blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate print")
+        verbose_name_plural = _("certificate prints")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["expires_at"], name="certificates_print_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} · {self.point_id} · {self.file_format}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

@@ -6,13 +6,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from directory.selectors import scope_for
 from events.models import BridgePoint
 from training.models import Programme
 from training.selectors import get_programme_for, programmes_for
 
-from .models import Certificate, Collation, Completion
+from .models import Certificate, CertificatePrint, Collation, Completion
 from .services.guards import CollationGuard, collation_guard
 from .services.issuing import require_certificate_manager
 
@@ -273,3 +274,22 @@ def printable_for(point: BridgePoint, programme_id: int) -> QuerySet[Certificate
         .select_related("person", "programme")
         .order_by("person__sort_name", "pk")
     )
+
+
+def point_prints(point: BridgePoint) -> QuerySet[CertificatePrint]:
+    """The point's prints not yet expired, newest first."""
+    return (
+        CertificatePrint.objects.filter(point=point)
+        .exclude(expires_at__lt=timezone.now())
+        .select_related("programme")
+        .order_by("-created_at", "-pk")[:20]
+    )
+
+
+def get_print_for(user: AbstractBaseUser, point_id: int, print_id: int) -> CertificatePrint:
+    """A print of a point the user may see; for anyone else it does not exist."""
+    point = get_point_for(user, point_id)
+    job = CertificatePrint.objects.filter(pk=print_id, point=point).first()
+    if job is None:
+        raise Http404
+    return job

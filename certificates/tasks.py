@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import collation
+from .services import collation, prints
 
 
 @shared_task(ignore_result=True)
@@ -21,3 +21,9 @@ def render_certificates(ids: list[int]) -> int:
 def sweep_certificates() -> dict[str, int]:
     """From beat: pick up what a lost task or a dead worker left."""
     return collation.sweep()
+
+
+@shared_task(ignore_result=True)
+def draw_print(print_id: int) -> None:
+    """Draw a point's certificates into one file that expires; a finished print is left."""
+    prints.draw_print(print_id)

@@ -79,6 +79,16 @@ urlpatterns = [
         views.point_certificates,
         name="point_certificates",
     ),
+    path(
+        "bridge-points/<int:point_id>/programmes/<int:programme_id>/prints/",
+        views.point_print_request,
+        name="point_print_request",
+    ),
+    path(
+        "bridge-points/<int:point_id>/prints/<int:print_id>/file",
+        views.point_print_file,
+        name="point_print_file",
+    ),
     re_path(
         r"^bridge-points/(?P<point_id>\d+)/programmes/(?P<programme_id>\d+)/"
         r"certificates\.(?P<file_format>pdf|zip)$",

@@ -42,6 +42,7 @@ from .forms import (
 )
 from .models import Certificate
 from .services import collation as services
+from .services import prints
 from .services.handout import HandoutFormat, build_point_handout
 
 PAGE_SIZE = 50
@@ -406,10 +407,53 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @require_GET
 def point_certificates(request: HttpRequest, point_id: int) -> HttpResponse:
     point = selectors.get_point_for(request.user, point_id)
+    point_prints = list(selectors.point_prints(point))
     return render(
         request,
         "certificates/point_certificates.html",
-        {"point": point, "programmes": selectors.point_programmes(point)},
+        {
+            "point": point,
+            "programmes": selectors.point_programmes(point),
+            "prints": point_prints,
+            "drawing": any(job.is_active for job in point_prints),
+            "print_hours": prints.PRINT_HOURS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def point_print_request(request: HttpRequest, point_id: int, programme_id: int) -> HttpResponse:
+    """Have a worker draw the point's certificates into one file; the page shows progress."""
+    point = selectors.get_point_for(request.user, point_id)
+    programme = selectors.point_programmes(point).filter(pk=programme_id).first()
+    if programme is None:
+        raise Http404
+    try:
+        prints.request_print(
+            actor=request.user,
+            point=point,
+            programme=programme,
+            file_format=request.POST.get("file_format", ""),
+        )
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The file is being made; it appears below when it is ready."))
+    return redirect("certificates:point_certificates", point_id=point.pk)
+
+
+@login_required
+@require_GET
+def point_print_file(request: HttpRequest, point_id: int, print_id: int) -> FileResponse:
+    job = selectors.get_print_for(request.user, point_id, print_id)
+    stored = prints.print_file(job)
+    if stored is None:
+        raise Http404
+    return FileResponse(
+        stored,
+        as_attachment=True,
+        filename=f"{job.file.name.rsplit('/', 1)[-1].rsplit('-', 1)[0]}.{job.file_format}",
     )
 
 

@@ -10,11 +10,13 @@ from django.utils import timezone
 from common.tasks import dispatch
 
 from ..models import Certificate, Collation
+from .prints import delete_expired_prints
 from .rendering import dispatch_rendering
 
 
 def sweep() -> dict[str, int]:
-    """From beat: render what a lost task left, and run again collations a dead worker left."""
+    """From beat: render what a lost task left, run again collations a dead worker left,
+    and delete the prints that expired."""
     from ..tasks import collate
 
     stale_minutes = settings.CERTIFICATE_STALE_MINUTES
@@ -36,4 +38,8 @@ def sweep() -> dict[str, int]:
         )
         dispatch(collate, collation_id)
         restarted += 1
-    return {"rendering": rendering, "restarted": restarted}
+    return {
+        "rendering": rendering,
+        "restarted": restarted,
+        "prints_expired": delete_expired_prints(),
+    }
