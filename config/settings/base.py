@@ -223,8 +223,37 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     ("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
 ]
+# Files that are kept (report exports, training materials, certificate design pictures, a
+# point's certificate prints until they expire, dry-run samples) go through Django's storage
+# API: the local disk under MEDIA_ROOT by default (the demo, one machine), or S3-compatible
+# object storage that several machines share (STORAGE_BACKEND=s3, with the "s3" extra
+# installed: pip install ".[s3]"). Certificates' PDFs are not kept: they are drawn again.
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="local")
+if STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # Private objects, handed out through the site's own views; and never one file
+            # over another of the same name: issued certificates name their pictures.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND is {STORAGE_BACKEND!r}: use local (the default) or s3."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "common.staticfiles.StaticFilesStorage"},
 }
 # Development serves static files from the source folders through WhiteNoise, with nothing
