@@ -8,9 +8,13 @@ certificates), `rendering`, `revisions` (corrections and revocations), `sweep` a
 again below.
 """
 
+from collections.abc import Iterator
+from itertools import islice
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,18 +167,17 @@ def run_collation(collation_id: int) -> Collation | None:
             stream_completions(programme, point=collation.point),
             point=collation.point,
         )
-        due = _due(programme, collation.point)
         _update(
             collation,
             stage=Collation.Stage.ISSUING,
             people=recorded.people,
             completed=recorded.completed,
-            to_issue=len(due),
+            to_issue=_due_people(programme, collation.point).count(),
             issued=0,
         )
         issued = 0
-        for start in range(0, len(due), ISSUE_CHUNK):
-            grants = _grants(programme, due[start : start + ISSUE_CHUNK])
+        due = _due(programme, collation.point)
+        while grants := list(islice(due, ISSUE_CHUNK)):
             now = timezone.now()
             base = _snapshot_base(programme, timezone.localdate(now).isoformat())
             with transaction.atomic():
@@ -201,11 +204,9 @@ def run_collation(collation_id: int) -> Collation | None:
     return collation
 
 
-def _due(programme: Programme, point: BridgePoint | None) -> list[int]:
-    """Completed people without a certificate of the programme, in name order: their ids
-    only (300,000 of them are a few MiB), whose certificates `_grants` reads chunk by
-    chunk. Someone who checked in at no session that was held has no period to state and
-    is not issued one."""
+def _due_people(programme: Programme, point: BridgePoint | None) -> QuerySet[Completion]:
+    """Completed people without a certificate of the programme. Someone who checked in at
+    no session that was held has no period to state and is not issued one."""
     completions = (
         Completion.objects.filter(programme=programme, completed=True)
         .exclude(attended_from=None)
@@ -213,17 +214,16 @@ def _due(programme: Programme, point: BridgePoint | None) -> list[int]:
     )
     if point is not None:
         completions = completions.filter(point=point)
-    return list(
-        completions.order_by("person__sort_name", "person_id").values_list("person_id", flat=True)
-    )
+    return completions
 
 
-def _grants(programme: Programme, person_ids: list[int]) -> list[_Grant]:
-    """What the certificates of these people will state, in the order given."""
+def _due(programme: Programme, point: BridgePoint | None) -> Iterator[_Grant]:
+    """The due people in name order, with what their certificates will state, streamed
+    from one query (a server-side cursor on PostgreSQL): a national run's 300,000 are
+    issued chunk by chunk and never held at once."""
     rows = (
-        Completion.objects.filter(programme=programme, person_id__in=person_ids)
-        .exclude(attended_from=None)
-        .order_by()
+        _due_people(programme, point)
+        .order_by("person__sort_name", "person_id")
         .values_list(
             "person_id",
             "entry_id",
@@ -236,9 +236,21 @@ def _grants(programme: Programme, person_ids: list[int]) -> list[_Grant]:
             "attended_from",
             "attended_until",
         )
+        .iterator(chunk_size=ISSUE_CHUNK)
     )
-    grants = {
-        person_id: _Grant(
+    for (
+        person_id,
+        entry_id,
+        point_id,
+        full_name,
+        agency,
+        point_name,
+        sessions,
+        minutes,
+        first,
+        last,
+    ) in rows:
+        yield _Grant(
             person_id=person_id,
             entry_id=entry_id,
             point_id=point_id,
@@ -250,17 +262,3 @@ def _grants(programme: Programme, person_ids: list[int]) -> list[_Grant]:
             first_day=first.isoformat(),
             last_day=last.isoformat(),
         )
-        for (
-            person_id,
-            entry_id,
-            point_id,
-            full_name,
-            agency,
-            point_name,
-            sessions,
-            minutes,
-            first,
-            last,
-        ) in rows
-    }
-    return [grants[person_id] for person_id in person_ids if person_id in grants]

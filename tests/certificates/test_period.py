@@ -103,7 +103,7 @@ def issue_without_guards(programme: Programme) -> Certificate | None:
     with transaction.atomic():
         service._issue(
             programme,
-            service._grants(programme, service._due(programme, None)),
+            list(service._due(programme, None)),
             actor=None,
             collation=None,
             now=now,
