@@ -36,6 +36,7 @@ import json
 import math
 import multiprocessing
 import os
+import queue
 import random
 import resource
 import secrets
@@ -58,6 +59,7 @@ from attendance.tickets import ticket_for
 from bench import Figure
 from bench.checkin import (
     BACKEND,
+    SAMPLE_SECONDS,
     Coordinator,
     CpuMeter,
     Data,
@@ -395,20 +397,30 @@ def measure(data: Data, redis_url: str) -> list[Figure]:
         ]
         for process in processes:
             process.start()
-        time.sleep(max(0.0, start + RAMP_SECONDS - time.perf_counter()))
+        whole = CpuMeter(server)
+        whole.run_until(start + RAMP_SECONDS)
         meter = CpuMeter(server)
         meter.run_until(start + RAMP_SECONDS + PEAK_SECONDS)
         done, client_cpu = [], 0.0
-        for _process in processes:
-            answered, cpu = results.get(timeout=total_seconds() + 300)
-            done += answered
-            client_cpu += cpu
+        while len(done) < len(processes):
+            try:
+                done.append(results.get(timeout=SAMPLE_SECONDS))
+            except queue.Empty:
+                whole.sample()
+        whole.sample()
+        finished = time.perf_counter() - start
         for process in processes:
             process.join(timeout=10)
-    return figures(data, health, meter, done, client_cpu, session_id)
+    answered = [result for batch, _cpu in done for result in batch]
+    client_cpu = sum(cpu for _batch, cpu in done)
+    print(
+        f"the last answer came {finished - total_seconds():.1f} s after the plan's end",
+        flush=True,
+    )
+    return figures(health, meter, whole, answered, client_cpu, session_id)
 
 
-def figures(data, health, meter, done, client_cpu, session_id) -> list[Figure]:
+def figures(health, meter, whole, done, client_cpu, session_id) -> list[Figure]:
     peak_from, peak_to = RAMP_SECONDS, RAMP_SECONDS + PEAK_SECONDS
     at_peak = [r for r in done if peak_from <= r.due < peak_to]
     syncs = [r for r in at_peak if r.kind == "sync"]
@@ -419,7 +431,11 @@ def figures(data, health, meter, done, client_cpu, session_id) -> list[Figure]:
     latencies = sorted(1000 * r.latency for r in syncs)
     p99 = latencies[min(len(latencies) - 1, math.ceil(0.99 * len(latencies)) - 1)]
     p50 = statistics.median(latencies)
-    per_scan = 1000 * served / max(1, scans)
+    # Per scan: everything the serving side did over the whole run (screens and dashboards
+    # included), over every scan synced in it.
+    all_scans = sum(r.scans for r in done if r.kind == "sync" and r.status == 200)
+    whole_cpu = whole.spent("app") + whole.spent("database") + whole.spent("cache")
+    per_scan = 1000 * whole_cpu / max(1, all_scans)
     for kind in ("sync", "codes", "counts", "dashboard"):
         of_kind = sorted(1000 * r.latency for r in at_peak if r.kind == kind)
         if of_kind:
@@ -429,6 +445,8 @@ def figures(data, health, meter, done, client_cpu, session_id) -> list[Figure]:
                 f"p99 {of_kind[min(len(of_kind) - 1, math.ceil(0.99 * len(of_kind)) - 1)]:8.1f} ms",
                 flush=True,
             )
+    ours = served + client_cpu * PEAK_SECONDS / total_seconds()
+    outside = max(0.0, meter.busy - ours / max(meter.cores_seconds, 1e-9))
     verdicts: dict[str, int] = {}
     for r in done:
         for code, n in r.verdicts.items():
@@ -439,7 +457,9 @@ def figures(data, health, meter, done, client_cpu, session_id) -> list[Figure]:
         f"db {meter.spent('database') / PEAK_SECONDS:.2f}, "
         f"redis {meter.spent('cache') / PEAK_SECONDS:.2f}); clients "
         f"{client_cpu / total_seconds():.2f} cores over the run; machine busy "
-        f"{100 * meter.busy:.0f}%; verdicts {verdicts}; failed requests {len(failed)}",
+        f"{100 * meter.busy:.0f}%, of which outside the bench about "
+        f"{100 * outside:.0f}%; "
+        f"verdicts {verdicts}; failed requests {len(failed)}",
         flush=True,
     )
     for r in failed[:3]:
