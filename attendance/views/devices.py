@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,15 +20,20 @@ from ..qr import qr_svg
 from ..selectors import devices as device_selectors
 from ..services import devices as device_services
 
+PAIRING_KEY = "attendance.pairing"
+
 
 @staff_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def point_devices(request: HttpRequest, participation_id: int) -> HttpResponse:
-    """The point's phones, and a new one paired: its code and QR shown once."""
+    """The point's phones, and a new one's code and QR while it waits for its phone.
+
+    The code is kept in the coordinator's own session (the server keeps only its hash), so
+    the page can show it again until the phone claims it, and a reload sends nothing twice.
+    """
     participation = selectors.kept_participation(request.user, participation_id)
     form = PairDeviceForm(request.POST or None)
-    pairing = None
     if request.method == "POST" and form.is_valid():
         try:
             pairing = device_services.start_pairing(
@@ -36,7 +42,10 @@ def point_devices(request: HttpRequest, participation_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            form = PairDeviceForm()
+            request.session[PAIRING_KEY] = {"device": pairing.device.pk, "code": pairing.code}
+            return redirect("attendance:point_devices", participation.pk)
+    devices = device_selectors.point_devices(participation)
+    pairing = _waiting(request, devices)
     pair_url = None
     if pairing is not None:
         pair_url = request.build_absolute_uri(reverse("attendance:device_pair"))
@@ -44,7 +53,7 @@ def point_devices(request: HttpRequest, participation_id: int) -> HttpResponse:
     context = {
         "participation": participation,
         "session": participation.session,
-        "devices": device_selectors.point_devices(participation),
+        "devices": devices,
         "form": form,
         "pairing": pairing,
         "pair_url": pair_url,
@@ -52,6 +61,17 @@ def point_devices(request: HttpRequest, participation_id: int) -> HttpResponse:
         "pairing_minutes": settings.SCANNER_PAIRING_MINUTES,
     }
     return render(request, "attendance/devices.html", context)
+
+
+def _waiting(request: HttpRequest, devices: list) -> device_services.Pairing | None:
+    """The pairing this coordinator started here, while its phone has not claimed it."""
+    kept = request.session.get(PAIRING_KEY)
+    device = next((d for d in devices if kept and d.pk == kept["device"]), None)
+    if device is None or device.pairing_expires_at is None:
+        return None
+    if device.pairing_expires_at < timezone.now() or device.revoked_at:
+        return None
+    return device_services.Pairing(device, kept["code"])
 
 
 @staff_required

@@ -63,12 +63,15 @@ def test_a_coordinator_pairs_a_phone_from_the_points_page(client, rush):
     client.force_login(rush.coordinator)
     page = reverse("attendance:point_devices", args=[rush.song_lo.pk])
 
-    shown = client.post(page, {"name": "Điện thoại cửa Đông"})
+    shown = client.post(page, {"name": "Điện thoại cửa Đông"}, follow=True)
 
-    assert shown.status_code == 200
+    assert shown.redirect_chain == [(page, 302)]
     code = shown.context["pairing"].code
     assert shown.context["pairing"].shown_code.replace("-", "") == code
     assert "<svg" in shown.content.decode()
+    # shown again on a reload while the phone has not claimed it; nothing paired twice
+    assert client.get(page).context["pairing"].code == code
+    assert ScannerDevice.objects.count() == 1
     client.logout()
     claimed = client.post(reverse("attendance:device_pair"), {"code": code.lower()})
     assert claimed.context["claimed"].device.name == "Điện thoại cửa Đông"
