@@ -23,7 +23,7 @@ from events.models import BridgePoint, Session
 from training.models import Programme
 
 from ..models import Certificate, Collation, Completion
-from .completion import record_completions, stream_completions
+from .completion import record_completions, stream_completions, streamed
 from .dry_run import run_dry
 from .dry_run import update_run as _update
 from .guards import CollationGuard, collation_guard, collation_refusal
@@ -221,7 +221,7 @@ def _due(programme: Programme, point: BridgePoint | None) -> Iterator[_Grant]:
     """The due people in name order, with what their certificates will state, streamed
     from one query (a server-side cursor on PostgreSQL): a national run's 300,000 are
     issued chunk by chunk and never held at once."""
-    rows = (
+    rows = streamed(
         _due_people(programme, point)
         .order_by("person__sort_name", "person_id")
         .values_list(
@@ -235,8 +235,8 @@ def _due(programme: Programme, point: BridgePoint | None) -> Iterator[_Grant]:
             "minutes_present",
             "attended_from",
             "attended_until",
-        )
-        .iterator(chunk_size=ISSUE_CHUNK)
+        ),
+        chunk=ISSUE_CHUNK,
     )
     for (
         person_id,

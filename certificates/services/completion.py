@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from attendance.models import minutes_present
@@ -104,18 +104,26 @@ def _entries(
         entries = entries.filter(person_id=person_id)
     # By person, so that each person's entries come together and are worked out as soon as
     # the next person's begin.
-    return (
-        entries.order_by("person_id", "pk")
-        .values_list(
+    return streamed(
+        entries.order_by("person_id", "pk").values_list(
             "pk",
             "person_id",
             "session_id",
             "participation__point_id",
             "attendance__checked_in_at",
             "attendance__checked_out_at",
-        )
-        .iterator(chunk_size=20000)
+        ),
+        chunk=20000,
     )
+
+
+def streamed(rows: QuerySet, *, chunk: int) -> Iterable:
+    """Rows read while the caller writes: through a server-side cursor on PostgreSQL. On
+    SQLite (the demo, the tests) a read left open across writes keeps every other
+    process from committing, so its rows, a demo's few, are read at once."""
+    if connection.vendor == "sqlite":
+        return list(rows)
+    return rows.iterator(chunk_size=chunk)
 
 
 def _surveys(programme: Programme) -> tuple[set[int], set[tuple[int, int]]]:
