@@ -21,6 +21,11 @@ baseline / value. Less disturbed than the rates by other work on the machine.
 checkin_queries_per_scan: SQL queries of one full check-in request through Django's
 handler, session and user included, transaction control (BEGIN, COMMIT) left out; the
 baseline is the aim (5), ratio = aim / value.
+checkin_batch_scans_per_second: check-ins a second at saturation when paired phones sync
+batches of BATCH_SIZE scans (closed loop, CONCURRENCY connections); the baseline is
+checkin_rps, the single-scan figure of the same run.
+checkin_batch_cpu_ms_per_scan: serving-side CPU per scan in those batches; the baseline is
+checkin_cpu_ms, ratio = single / batch.
 """
 
 import json
@@ -702,7 +707,9 @@ def run() -> list[Figure]:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
     # The server's cache (sessions, rate limits) is Redis: this process writes the same one.
-    with override_settings(CACHES=redis, ALLOWED_HOSTS=["127.0.0.1"]):
+    # Plain HTTP, as gunicorn gets it behind the proxy (see `gunicorn` below).
+    plain = {"SECURE_SSL_REDIRECT": False, "ALLOWED_HOSTS": ["127.0.0.1"]}
+    with override_settings(CACHES=redis, **plain):
         cache.get("bench-checkin")  # fails now, not after the data is built, without Redis
         data = build_data()
         try:
@@ -756,6 +763,7 @@ def measure(data: Data, redis_url: str) -> list[Figure]:
         health = steady(
             "health at the same rate", data=None, seconds=BASELINE_LATENCY_SECONDS, rate=rate
         )
+        batched = batch_load(server, data, seconds=CHECKIN_PEAK_SECONDS)
     disturbed = [
         phase
         for phase in [*health_peaks, *checkin_peaks, checkin, health]
@@ -767,8 +775,8 @@ def measure(data: Data, redis_url: str) -> list[Figure]:
             f"{phase.name!r}: its figures understate the server; run again on a quiet machine",
             flush=True,
         )
-    errors = sum(phase.errors for phase in phases)
-    accepted = QUERY_SCANS + sum(phase.accepted for phase in phases)
+    errors = sum(phase.errors for phase in [*phases, batched])
+    accepted = QUERY_SCANS + sum(phase.accepted for phase in [*phases, batched])
     recorded = (Attendance.objects.count(), ScanAttempt.objects.count())
     if errors or recorded != (accepted, accepted):
         raise RuntimeError(
@@ -790,6 +798,14 @@ def measure(data: Data, redis_url: str) -> list[Figure]:
         Figure("checkin_p99_ms", p99, "ms", base99, base99 / p99),
         Figure("checkin_cpu_ms", cpu, "ms", base_cpu, base_cpu / cpu),
         Figure("checkin_queries_per_scan", count, "queries", AIM_QUERIES, AIM_QUERIES / count),
+        Figure(
+            "checkin_batch_scans_per_second",
+            batched.rps,
+            "scans/s",
+            checkin_rps,
+            batched.rps / checkin_rps,
+        ),
+        Figure("checkin_batch_cpu_ms_per_scan", batched.cpu_ms, "ms", cpu, cpu / batched.cpu_ms),
     ]
     verdicts = [
         ("ratio", f"{ratio:.2f}", f">= {AIM_RATIO}", ratio >= AIM_RATIO),
@@ -805,3 +821,119 @@ def measure(data: Data, redis_url: str) -> list[Figure]:
         flush=True,
     )
     return figures
+
+
+# -- Batches from paired phones --------------------------------------------------------------
+
+BATCH_SIZE = 50
+
+
+def batches_left(data: Data) -> list[tuple[int, list[Scan]]]:
+    """The people not checked in yet, point by point, in batches of BATCH_SIZE: what a
+    phone at each point would send after a spell offline."""
+    by_point: dict[int, list[Scan]] = {}
+    for scan in data.scans[data.used :]:
+        by_point.setdefault(scan[1], []).append(scan)
+    data.used = len(data.scans)
+    return [
+        (point, scans[start : start + BATCH_SIZE])
+        for point, scans in by_point.items()
+        for start in range(0, len(scans) - BATCH_SIZE + 1, BATCH_SIZE)
+    ]
+
+
+def batch_request(port: int, token: str, scans: list[Scan]) -> bytes:
+    now = timezone.now().isoformat()
+    body = json.dumps(
+        {
+            "sent_at": now,
+            "roster_since": now,
+            "scans": [
+                {"scan_id": str(uuid.uuid4()), "scanned_at": now, "payload": ticket_for(e, v)}
+                for e, _point, v in scans
+            ],
+        }
+    ).encode()
+    head = (
+        f"POST /api/attendance/devices/sync HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"Authorization: Bearer {token}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def batch_client(
+    port: int,
+    measure_from: float,
+    stop: float,
+    work: list[tuple[str, list[Scan]]],
+    results: multiprocessing.Queue,
+) -> None:
+    """One connection sending batches back to back; counts the scans answered inside the
+    measured window."""
+    outcome, http = Outcome(), Http(port)
+    try:
+        for token, scans in work:
+            if time.perf_counter() >= stop:
+                break
+            status, body = http.request(batch_request(port, token, scans))
+            finished = time.perf_counter()
+            verdicts = json.loads(body)["verdicts"] if status == 200 else []
+            accepted = sum(v["code"] == "checked_in" for v in verdicts)
+            outcome.accepted += accepted
+            if status != 200 or accepted != len(scans):
+                outcome.errors += 1
+                outcome.samples.append(f"{status} {body[:300]!r}")
+            if measure_from <= finished <= stop:
+                outcome.measured += len(scans)
+    except Exception as error:
+        outcome.errors += 1
+        outcome.samples.append(f"client failed: {error!r}")
+    http.close()
+    results.put(outcome)
+
+
+def batch_load(server: Server, data: Data, *, seconds: float) -> Phase:
+    """Paired phones' batches at saturation: CONCURRENCY connections in a closed loop."""
+    from bench.rush import pair_devices
+
+    session_id = SessionPoint.objects.values_list("session_id", flat=True).first()
+    tokens = {point: device.token for point, device in pair_devices(session_id).items()}
+    batches = batches_left(data)
+    random.Random(7).shuffle(batches)
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start = time.perf_counter() + 0.5
+    measure_from, stop = start + WARM_UP_SECONDS, start + WARM_UP_SECONDS + seconds
+    work = [[] for _ in range(CONCURRENCY)]
+    for index, (point, scans) in enumerate(batches):
+        work[index % CONCURRENCY].append((tokens[point], scans))
+    connections.close_all()
+    processes = [
+        context.Process(target=batch_client, args=(server.port, measure_from, stop, w, results))
+        for w in work
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(max(0.0, measure_from - time.perf_counter()))
+    meter = CpuMeter(server)
+    meter.run_until(stop)
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=5)
+    phase = Phase(f"batches of {BATCH_SIZE}", seconds, outcomes)
+    phase.server_cpu = meter.spent("app")
+    phase.database_cpu = meter.spent("database")
+    phase.cache_cpu = meter.spent("cache")
+    phase.machine_busy = meter.busy
+    print(
+        f"  {phase.name:26} {phase.rps:7.1f} scans/s  cpu {phase.cpu_ms:5.3f} ms/scan "
+        f"(app {1000 * phase.server_cpu / max(1, phase.requests):.3f}, "
+        f"db {1000 * phase.database_cpu / max(1, phase.requests):.3f})"
+        f"  machine: busy {100 * phase.machine_busy:3.0f}%  errors {phase.errors}",
+        flush=True,
+    )
+    for outcome in outcomes:
+        for sample in outcome.samples[:2]:
+            print(f"    error: {sample}", flush=True)
+    return phase
