@@ -488,7 +488,7 @@ def measure_storing(programme: Programme) -> float:
         .select_related("programme")
         .order_by("pk")
     )
-    stored = sum(bool(c.stored_pdf) for c in hashed)
+    stored = sum(bool(c.pdf) for c in hashed)
     redrawn = hashed[:: max(1, len(hashed) // REDRAWN)][:REDRAWN]
     began = time.perf_counter()
     same = sum(
@@ -575,7 +575,7 @@ def measure(media: Path) -> list[Figure]:
     render, empty, pdf_bytes = measure_rendering(programme)
     store = measure_storing(programme)
     per_certificate, _snapshot = measure_storage()
-    stored_pdfs = per_certificate + pdf_bytes
+    pdfs = per_certificate + pdf_bytes
     render_ratio = render / empty
     at_aim = AIM_RENDER_PER_SECOND / empty
     print(
@@ -602,8 +602,8 @@ def measure(media: Path) -> list[Figure]:
             "certificates_storage_bytes_per_cert",
             per_certificate,
             "bytes",
-            stored_pdfs,
-            stored_pdfs / per_certificate,
+            pdfs,
+            pdfs / per_certificate,
         ),
         Figure("certificates_collation_peak_mib", peak, "MiB", holding, holding / peak),
     ]

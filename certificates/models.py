@@ -250,9 +250,7 @@ class Certificate(models.Model):
     )
     # Certificates issued while PDFs were stored keep their file: drawn before the drawing
     # was the same in any batch, it is the one whose hash was recorded. Newer ones have none.
-    stored_pdf = models.FileField(
-        _("PDF stored at issue"), upload_to="certificates/", blank=True, db_column="pdf"
-    )
+    pdf = models.FileField(_("PDF stored at issue"), upload_to="certificates/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -1,5 +1,5 @@
-"""Certificates' PDFs are drawn on demand: the file field keeps the files of certificates
-issued before, under a name that says so, in the same column (no table rewrite)."""
+"""Certificates' PDFs are drawn on demand: the file field only keeps the files of
+certificates issued before, and says so (no change to the table)."""
 
 from django.db import migrations, models
 
@@ -11,19 +11,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.RemoveField(model_name="certificate", name="pdf"),
-                migrations.AddField(
-                    model_name="certificate",
-                    name="stored_pdf",
-                    field=models.FileField(
-                        blank=True,
-                        db_column="pdf",
-                        upload_to="certificates/",
-                        verbose_name="PDF stored at issue",
-                    ),
-                ),
-            ],
+        migrations.AlterField(
+            model_name="certificate",
+            name="pdf",
+            field=models.FileField(
+                blank=True, upload_to="certificates/", verbose_name="PDF stored at issue"
+            ),
         ),
     ]

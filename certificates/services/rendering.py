@@ -118,12 +118,10 @@ def certificate_pdfs(certificates: Sequence[Certificate]) -> list[bytes]:
     files: list[bytes] = []
     for start in range(0, len(certificates), RENDER_CHUNK):
         chunk = certificates[start : start + RENDER_CHUNK]
-        drawn = iter(
-            render_pages([page_for(c, pictures=pictures) for c in chunk if not c.stored_pdf])
-        )
+        drawn = iter(render_pages([page_for(c, pictures=pictures) for c in chunk if not c.pdf]))
         for certificate in chunk:
-            if certificate.stored_pdf:
-                with certificate.stored_pdf.open("rb") as stored:
+            if certificate.pdf:
+                with certificate.pdf.open("rb") as stored:
                     files.append(stored.read())
                 continue
             data = next(drawn)

@@ -192,9 +192,9 @@ def test_a_certificate_issued_while_files_were_stored_is_still_served_from_its_f
     render_all()
     certificate = Certificate.objects.select_related("programme").first()
     legacy = render_page(certificates.page_for(certificate)).replace(b"DiemCau", b"DiemCa0")
-    certificate.stored_pdf.save(f"{certificate.serial}.pdf", ContentFile(legacy), save=False)
+    certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(legacy), save=False)
     certificate.pdf_sha256 = sha(legacy)
-    certificate.save(update_fields=["stored_pdf", "pdf_sha256"])
+    certificate.save(update_fields=["pdf", "pdf_sha256"])
 
     # then: its stored file is what is handed out, and what verifies
     assert certificates.certificate_pdf(certificate) == legacy

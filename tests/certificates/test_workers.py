@@ -322,7 +322,7 @@ def assert_drawn_again_as_fingerprinted(certificates) -> None:
     certificates = list(certificates.select_related("programme").order_by("pk"))
     drawn = render_pages([page_for(c) for c in certificates])
     for certificate, data in zip(certificates, drawn, strict=True):
-        assert not certificate.stored_pdf
+        assert not certificate.pdf
         assert data.startswith(b"%PDF-")
         assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256, certificate.serial
 
