@@ -216,3 +216,88 @@ def roster_rows(participation_id: int, since: datetime | None) -> list[dict[str,
         }
         for row in rows
     ]
+
+
+def point_and_entry(
+    *, participation_id: int, entry_id: int | None, actor_id: int, scan_id: UUID | None
+) -> tuple[SessionPoint, RosterEntry | None] | None:
+    """A single scan's reads in one statement: the point with its session, whether the
+    actor coordinates it (`keeps`), the actor's earlier attempt with this scan id there
+    (`earlier_scan`), and the roster entry scanned with whom it names and its attendance.
+    None when the point does not exist."""
+    scan_field = ScanAttempt._meta.get_field("scan_id")
+    scan = scan_field.get_db_prep_value(scan_id, connection) if scan_id else None
+    keepers = _table(BridgePoint.coordinators.through)
+    rows = _rows(
+        f"""
+        SELECT sp.id, sp.session_id, sp.point_id, s.status, s.title, s.starts_at, s.ends_at,
+               s.checkin_opens_minutes, s.checkin_closes_minutes, s.late_after_minutes,
+               bp.name, bp.unit_id,
+               EXISTS (SELECT 1 FROM {keepers} k
+                       WHERE k.bridgepoint_id = sp.point_id AND k.user_id = %s),
+               (SELECT a.id FROM {_table(ScanAttempt)} a
+                WHERE a.scan_id = %s AND a.actor_id = %s AND a.participation_id = sp.id
+                LIMIT 1),
+               e.id, e.session_id, e.participation_id, e.ticket_version, e.removed_at,
+               e.person_id, p.full_name, p.agency_id, ag.name, esp.point_id, ebp.name,
+               ebp.unit_id, es.title,
+               att.entry_id, att.checked_in_at, att.checked_out_at, att.excuse
+        FROM {_table(SessionPoint)} sp
+        JOIN {_table(Session)} s ON s.id = sp.session_id
+        JOIN {_table(BridgePoint)} bp ON bp.id = sp.point_id
+        LEFT JOIN {_table(RosterEntry)} e ON e.id = %s
+        LEFT JOIN {_table(Person)} p ON p.id = e.person_id
+        LEFT JOIN {_table(Agency)} ag ON ag.id = p.agency_id
+        LEFT JOIN {_table(SessionPoint)} esp ON esp.id = e.participation_id
+        LEFT JOIN {_table(BridgePoint)} ebp ON ebp.id = esp.point_id
+        LEFT JOIN {_table(Session)} es ON es.id = e.session_id
+        LEFT JOIN {_table(Attendance)} att ON att.entry_id = e.id
+        WHERE sp.id = %s
+        """,
+        [actor_id, scan, actor_id, entry_id, participation_id],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    participation = SessionPoint(id=row[0], session_id=row[1], point_id=row[2])
+    participation.session = Session(
+        id=row[1],
+        status=row[3],
+        title=row[4],
+        starts_at=_aware(row[5]),
+        ends_at=_aware(row[6]),
+        checkin_opens_minutes=row[7],
+        checkin_closes_minutes=row[8],
+        late_after_minutes=row[9],
+    )
+    participation.point = BridgePoint(id=row[2], name=row[10], unit_id=row[11])
+    participation.keeps = bool(row[12])
+    participation.earlier_scan = row[13]
+    if row[14] is None:
+        return participation, None
+    entry = RosterEntry(
+        id=row[14],
+        session_id=row[15],
+        participation_id=row[16],
+        ticket_version=row[17],
+        removed_at=_aware(row[18]),
+        person_id=row[19],
+    )
+    entry.person = Person(id=row[19], full_name=row[20], agency_id=row[21])
+    entry.person.agency = Agency(id=row[21], name=row[22])
+    entry.participation = SessionPoint(id=row[16], session_id=row[15], point_id=row[23])
+    entry.participation.point = BridgePoint(id=row[23], name=row[24], unit_id=row[25])
+    entry.session = Session(id=row[15], title=row[26])
+    if row[27] is None:
+        # Known to have none: the accessor raises DoesNotExist instead of asking again.
+        entry._state.fields_cache["attendance"] = None
+    else:
+        entry.attendance = Attendance(
+            entry_id=row[27],
+            session_id=row[15],
+            participation_id=row[16],
+            checked_in_at=_aware(row[28]),
+            checked_out_at=_aware(row[29]),
+            excuse=row[30],
+        )
+    return participation, entry
