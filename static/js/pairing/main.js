@@ -1,6 +1,6 @@
 // Keeps the device token the pairing page was given, once: the scanner syncs with it.
 
-import { saveDevice } from "./device.js";
+import { saveDevice } from "../scanner/device.js";
 
 const paired = document.querySelector("[data-paired]");
 if (paired) {
