@@ -311,10 +311,20 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Notices (reminders, updates, cancellations): an outbox in the database, planned by the
 # beat's tick and sent by workers in chunks at a rate the mail relay accepts.
 NOTICE_TICK_SECONDS = env.int("NOTICE_TICK_SECONDS", default=30)
-NOTICE_RATE_PER_SECOND = env.int("NOTICE_RATE_PER_SECOND", default=100)
+# Across all workers. 1,000 a second takes a 300,000-person wave to the relay in five
+# minutes, above what two cores render and send (so it rarely binds here), and still caps
+# a burst at what a managed relay commonly accepts; set it lower for a relay that asks.
+# 0 sends as fast as the workers can.
+NOTICE_RATE_PER_SECOND = env.int("NOTICE_RATE_PER_SECOND", default=1000)
 NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=100)
 NOTICE_PARALLEL_SENDERS = env.int("NOTICE_PARALLEL_SENDERS", default=4)
 NOTICE_TASK_SECONDS = env.int("NOTICE_TASK_SECONDS", default=55)
+# Messages the relay accepted are marked sent together, this many at a time.
+NOTICE_MARK_EVERY = env.int("NOTICE_MARK_EVERY", default=50)
+# A reminder wave starts this much before N / NOTICE_RATE_PER_SECOND ahead of its moment.
+NOTICE_WAVE_MARGIN_SECONDS = env.int("NOTICE_WAVE_MARGIN_SECONDS", default=300)
+# The wave's pace assumed when no rate is set (0), to plan how early it starts.
+NOTICE_WAVE_RATE_ESTIMATE = env.int("NOTICE_WAVE_RATE_ESTIMATE", default=500)
 # A claimed notice returns to the pool this long after its worker last touched it.
 NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=120)
 NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=6)

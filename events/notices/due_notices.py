@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..models import Heartbeat, Notice, NoticeBatch, RosterEntry, Session, SessionChange
@@ -24,9 +24,32 @@ BEFORE_START = {Kind.REMINDER, Kind.CHECKLIST}
 PLAN_HORIZON = timedelta(days=31)
 
 
-def is_due(line: PlanLine, planned_for: datetime, session: Session, now: datetime) -> bool:
+# How far ahead of its moment a wave may start: its size is only counted this close to it.
+LEAD_HORIZON = timedelta(days=1)
+
+
+def wave_lead(size: int) -> timedelta:
+    """How long before its moment a wave of `size` notices starts, so that at the sending
+    rate (or the pace assumed when unlimited) the last one has gone by that moment."""
+    rate = settings.NOTICE_RATE_PER_SECOND or settings.NOTICE_WAVE_RATE_ESTIMATE
+    seconds = size / max(rate, 1) + settings.NOTICE_WAVE_MARGIN_SECONDS
+    return min(timedelta(seconds=seconds), LEAD_HORIZON)
+
+
+def is_due(
+    line: PlanLine,
+    planned_for: datetime,
+    session: Session,
+    now: datetime,
+    *,
+    lead: timedelta = timedelta(0),
+) -> bool:
+    """Whether the line is to be planned now. A reminder before the start is planned `lead`
+    ahead of its moment (see `wave_lead`) so that the whole wave has gone out by then."""
     catch_up = timedelta(hours=settings.NOTICE_CATCH_UP_HOURS)
-    if not (planned_for <= now <= planned_for + catch_up):
+    if line.kind not in BEFORE_START:
+        lead = timedelta(0)
+    if not (planned_for - lead <= now <= planned_for + catch_up):
         return False
     if planned_for < session.created_at:
         # The session was scheduled after this reminder's moment: the invitation does.
@@ -165,19 +188,39 @@ def _plan_reminders(now: datetime, report: PlanReport) -> None:
             "session_id", "kind", "planned_for"
         )
     )
-    for session in sessions:
-        for line in effective_plan(session):
-            planned_for = line.planned_for(session)
-            key = (session.pk, line.kind, planned_for)
-            if key in planned or not is_due(line, planned_for, session, now):
-                continue
-            if line.kind in wanted and session.pk not in wanted[line.kind]:
-                continue
-            planned.add(key)
-            batch = _plan_batch(session, kind=line.kind, planned_for=planned_for, now=now)
-            if batch is not None:
-                report.batches += 1
-                report.notices += batch.planned_count
+    lines = [
+        (session, line, planned_for)
+        for session, line_list in ((s, effective_plan(s)) for s in sessions)
+        for line in line_list
+        for planned_for in [line.planned_for(session)]
+        if (session.pk, line.kind, planned_for) not in planned
+    ]
+    # Waves soon due start early by their size: the rosters counted in one query.
+    soon = {
+        session.pk
+        for session, line, planned_for in lines
+        if line.kind in BEFORE_START and now < planned_for <= now + LEAD_HORIZON
+    }
+    sizes = {}
+    if soon:
+        sizes = dict(
+            RosterEntry.objects.filter(session_id__in=soon, removed_at=None)
+            .values_list("session_id")
+            .annotate(size=Count("pk"))
+            .order_by()
+        )
+    for session, line, planned_for in lines:
+        key = (session.pk, line.kind, planned_for)
+        lead = wave_lead(sizes.get(session.pk, 0)) if session.pk in soon else timedelta(0)
+        if key in planned or not is_due(line, planned_for, session, now, lead=lead):
+            continue
+        if line.kind in wanted and session.pk not in wanted[line.kind]:
+            continue
+        planned.add(key)
+        batch = _plan_batch(session, kind=line.kind, planned_for=planned_for, now=now)
+        if batch is not None:
+            report.batches += 1
+            report.notices += batch.planned_count
 
 
 def plan_due_notices(*, now: datetime | None = None) -> PlanReport:

@@ -1,12 +1,14 @@
 """Sending the outbox: workers claim due notices in chunks, send each and mark it.
 
-A claim is a lease: the rows are the claimant's until `due_at`, renewed just before each
-message goes, and each SMTP step is bounded so that one message ends well inside it. A
-worker killed mid-chunk leaves its rows to come back when their leases end, and another
-worker sends them then. A message is marked sent as soon as the channel accepted it. A
-message can still go twice if a worker dies between the server's acceptance and that
-commit, or stalls (not killed) for longer than the lease; the copy carries the same
-Message-ID, and a lost lease is logged.
+A claim is a lease: the rows are the claimant's until `due_at`, renewed for the whole
+chunk (one UPDATE) whenever a third of it has gone by, and each SMTP step is bounded so that
+one message ends well inside it. A worker killed mid-chunk leaves its rows to come back when
+their leases end, and another worker sends them then. The messages of a chunk go through
+one SMTP connection, and those the relay accepted are marked sent together, in one UPDATE
+every NOTICE_MARK_EVERY messages and at the chunk's end, so a chunk costs a constant number
+of queries. A message can still go twice if a worker dies between the relay's acceptance and
+that commit (at most NOTICE_MARK_EVERY messages), or stalls (not killed) for longer than the
+lease; the copy carries the same Message-ID, and a lost lease is logged.
 """
 
 import logging
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Case, CharField, Count, F, Value, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -69,7 +71,11 @@ def _claim(token: str, size: int) -> list[int]:
         )
         if ids:
             Notice.objects.filter(pk__in=ids).update(
-                status=Status.SENDING, claim=token, due_at=now + _lease(), updated_at=now
+                status=Status.SENDING,
+                claim=token,
+                due_at=now + _lease(),
+                attempts=F("attempts") + 1,
+                updated_at=now,
             )
     return ids
 
@@ -119,7 +125,8 @@ def _reason_to_skip(notice: Notice, now: datetime) -> str:
 
 
 def _throttle() -> None:
-    """Hold back to NOTICE_RATE_PER_SECOND across all workers (one counter per second)."""
+    """Hold back to NOTICE_RATE_PER_SECOND across all workers (one counter per second in the
+    shared cache); 0 sends as fast as the workers can."""
     rate = settings.NOTICE_RATE_PER_SECOND
     if rate <= 0:
         return
@@ -168,16 +175,58 @@ def _finish(notice: Notice, token: str, report: SendReport, **fields: object) ->
     setattr(report, counter, getattr(report, counter) + 1)
 
 
+class _Chunk:
+    """What one claimed chunk has sent so far but not yet marked, and its lease."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.sent: dict[int, str] = {}
+        self.renewed = time.monotonic()
+
+    def keep_lease(self, report: SendReport) -> None:
+        """Renew the lease of what is still ours, once a third of it has gone by."""
+        if time.monotonic() - self.renewed < settings.NOTICE_LEASE_SECONDS / 3:
+            return
+        self.mark_sent(report)
+        now = timezone.now()
+        Notice.objects.filter(claim=self.token, status=Status.SENDING).update(
+            due_at=now + _lease(), updated_at=now
+        )
+        self.renewed = time.monotonic()
+
+    def mark_sent(self, report: SendReport) -> None:
+        """One UPDATE for every message the relay accepted since the last one."""
+        if not self.sent:
+            return
+        now = timezone.now()
+        marked = Notice.objects.filter(
+            pk__in=list(self.sent), claim=self.token, status=Status.SENDING
+        ).update(
+            status=Status.SENT,
+            claim="",
+            sent_at=now,
+            updated_at=now,
+            problem="",
+            address=Case(
+                *(When(pk=pk, then=Value(address)) for pk, address in self.sent.items()),
+                output_field=CharField(),
+            ),
+        )
+        if marked < len(self.sent):
+            logger.warning(
+                "%s notices outlived their lease (NOTICE_LEASE_SECONDS); another worker took "
+                "them and may have sent them as well",
+                len(self.sent) - marked,
+            )
+        report.sent += len(self.sent)
+        self.sent.clear()
+
+
 def _deliver(
-    notice: Notice, token: str, channels: _Channels, sizes: dict[int, int], report: SendReport
+    notice: Notice, chunk: _Chunk, channels: _Channels, sizes: dict[int, int], report: SendReport
 ) -> None:
+    token = chunk.token
     now = timezone.now()
-    # The claim still ours? Then the lease restarts for this one message.
-    if not Notice.objects.filter(pk=notice.pk, claim=token, status=Status.SENDING).update(
-        due_at=now + _lease(), attempts=F("attempts") + 1, updated_at=now
-    ):
-        return
-    notice.attempts += 1
     if reason := _reason_to_skip(notice, now):
         _finish(notice, token, report, status=Status.SKIPPED, problem=reason)
         return
@@ -211,7 +260,9 @@ def _deliver(
         logger.exception("notice %s could not be sent", notice.pk)
         _fail(notice, token, report, TemporaryFailure("error", repr(error)), address)
     else:
-        _finish(notice, token, report, sent_at=timezone.now(), address=address, problem="")
+        chunk.sent[notice.pk] = address
+        if len(chunk.sent) >= settings.NOTICE_MARK_EVERY:
+            chunk.mark_sent(report)
 
 
 def _fail(
@@ -226,9 +277,9 @@ def _fail(
 
 
 def _release(token: str) -> None:
-    """Give back what this worker claimed and did not reach."""
+    """Give back what this worker claimed and did not reach (not counted as an attempt)."""
     Notice.objects.filter(claim=token, status=Status.SENDING).update(
-        status=Status.PENDING, claim="", due_at=timezone.now()
+        status=Status.PENDING, claim="", due_at=timezone.now(), attempts=F("attempts") - 1
     )
 
 
@@ -247,10 +298,16 @@ def send_due_notices(*, seconds: float | None = None) -> SendReport:
                 break
             notices = _load(ids, token)
             sizes = _roster_sizes(notices)
-            for notice in notices:
-                if time.monotonic() >= deadline:
-                    break
-                _deliver(notice, token, channels, sizes, report)
+            chunk = _Chunk(token)
+            try:
+                for notice in notices:
+                    if time.monotonic() >= deadline:
+                        break
+                    chunk.keep_lease(report)
+                    _deliver(notice, chunk, channels, sizes, report)
+            finally:
+                # What the relay accepted is marked even when the chunk stops early.
+                chunk.mark_sent(report)
             _release(token)
     finally:
         channels.close()

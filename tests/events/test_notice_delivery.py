@@ -223,8 +223,10 @@ def test_worker_killed_mid_batch_leaves_every_invitation_sent_exactly_once(
     start_from_an_empty_queue()
     slow_smtp.stall_after = 20
 
-    # when a worker starts sending and is killed while the 21st message waits on RCPT
-    first = workers.start()
+    # when a worker that marks each message as the server accepts it (NOTICE_MARK_EVERY=1;
+    # with more, up to that many accepted but unmarked messages would go again) starts
+    # sending and is killed while the 21st message waits on RCPT
+    first = workers.start(NOTICE_MARK_EVERY="1")
     tick.delay()
     assert slow_smtp.stalled.wait(timeout=45), "no 21st message; worker log:\n" + workers.logs()
     os.kill(first.pid, signal.SIGKILL)

@@ -1,0 +1,174 @@
+"""A large wave of notices through a real SMTP server on loopback (aiosmtpd): one connection
+per chunk, parallel senders that never send a notice twice, a relay failing mid-chunk that
+loses nothing, and a reminder wave planned to start early enough to end by its moment."""
+
+import socket
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from events.models import Notice
+from events.notices.due_notices import wave_lead
+from events.notices.sending import send_due_notices
+from events.selectors import effective_plan
+from events.services import add_to_roster, plan_due_notices
+from tests import factories
+
+Status, Kind = Notice.Status, Notice.Kind
+
+
+class Relay:
+    """Counts messages and the connections that carried them; refuses after `accept`."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        self.connections: set[tuple] = set()
+        self.accept: int | None = None
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        with self.lock:
+            if self.accept is not None and len(self.received) >= self.accept:
+                return "421 Service not available, closing transmission channel"
+            self.received.append(envelope.rcpt_tos[0])
+            self.connections.add(session.peer)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def relay(settings):
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Relay()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.NOTICE_RATE_PER_SECOND = 0
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def invite(upcoming, count: int) -> list[int]:
+    first = Notice.objects.count()
+    people = [
+        factories.PersonFactory(
+            agency=upcoming.manh.agency, email=f"dai-bieu-{first + n}@songlo.vinhphuc.gov.vn"
+        ).pk
+        for n in range(count)
+    ]
+    add_to_roster(actor=upcoming.coordinator, participation=upcoming.song_lo, person_ids=people)
+    return people
+
+
+def test_a_chunk_goes_through_one_smtp_connection(upcoming, relay, settings):
+    settings.NOTICE_CHUNK_SIZE = 100
+    invite(upcoming, 40)
+
+    report = send_due_notices(seconds=30)
+
+    assert report.sent == len(relay.received) == 43  # and Mạnh, Ánh and Thắng
+    assert len(relay.connections) == 1
+
+
+def test_sending_a_chunk_costs_the_same_queries_whatever_its_size(
+    upcoming, relay, settings, django_assert_max_num_queries
+):
+    settings.NOTICE_CHUNK_SIZE = 200
+    settings.NOTICE_MARK_EVERY = 200  # one marking UPDATE per chunk, whatever its size
+    invite(upcoming, 123)
+    send_due_notices(seconds=60)  # first sign-in accounts are made here
+    few = Notice.objects.order_by("pk")[:3].values("pk")
+    Notice.objects.filter(pk__in=few).update(status=Status.PENDING, due_at=timezone.now())
+    with django_assert_max_num_queries(20) as queries:
+        send_due_notices(seconds=30)
+
+    Notice.objects.update(status=Status.PENDING, due_at=timezone.now())
+    with django_assert_max_num_queries(len(queries.captured_queries)):
+        report = send_due_notices(seconds=60)
+    assert report.sent == 126
+
+
+def test_a_relay_failing_mid_chunk_leaves_the_rest_for_the_next_pass(upcoming, relay, settings):
+    settings.NOTICE_CHUNK_SIZE = 100
+    invite(upcoming, 20)
+    relay.accept = 5
+
+    first = send_due_notices(seconds=30)
+
+    # the five the relay took are sent; none of the others is lost or marked sent
+    assert first.sent == Notice.objects.filter(status=Status.SENT).count() == 5
+    waiting = Notice.objects.filter(status=Status.PENDING)
+    assert waiting.count() == 18
+    assert not waiting.exclude(claim="").exists()
+    assert all(n.due_at > timezone.now() for n in waiting)  # backed off, not hammered
+
+    # when the relay is back and the retries fall due, each of them goes once
+    relay.accept = None
+    waiting.update(due_at=timezone.now())
+    second = send_due_notices(seconds=30)
+
+    assert second.sent == 18
+    assert Notice.objects.filter(status=Status.SENT).count() == 23
+    assert max(Counter(relay.received).values()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_senders_never_send_a_notice_twice(upcoming, relay, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel claims are taken with SKIP LOCKED on PostgreSQL")
+    settings.NOTICE_CHUNK_SIZE = 10
+    invite(upcoming, 117)
+    reports = []
+
+    def sender() -> None:
+        try:
+            reports.append(send_due_notices(seconds=60))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(relay.received) == 120
+    assert max(Counter(relay.received).values()) == 1
+    assert sum(r.sent for r in reports) == 120
+    assert Notice.objects.filter(status=Status.SENT).count() == 120
+    assert len([r for r in reports if r.sent]) > 1  # the work was shared
+
+
+def test_a_reminder_wave_starts_early_enough_to_end_by_its_moment(upcoming, settings):
+    settings.NOTICE_RATE_PER_SECOND = 10
+    settings.NOTICE_WAVE_MARGIN_SECONDS = 60
+    invite(upcoming, 300)
+    session = upcoming.session
+    at = next(
+        line.planned_for(session)
+        for line in effective_plan(session)
+        if line.kind == Kind.REMINDER and line.at_time is not None
+    )
+    size = session.roster.filter(removed_at=None).count()
+    # 300-odd people at 10 a second take 30-odd seconds, and a minute of margin
+    assert wave_lead(size) == timedelta(seconds=size / 10 + 60)
+
+    assert plan_due_notices(now=at - wave_lead(size) - timedelta(seconds=1)).notices == 0
+    planned = plan_due_notices(now=at - wave_lead(size))
+
+    assert planned.notices == size
+    reminders = Notice.objects.filter(kind=Kind.REMINDER, planned_for=at)
+    assert reminders.count() == size
+    assert all(n.due_at <= at - timedelta(seconds=size / 10) for n in reminders)
