@@ -321,9 +321,10 @@ NOTICE_PARALLEL_SENDERS = env.int("NOTICE_PARALLEL_SENDERS", default=4)
 NOTICE_TASK_SECONDS = env.int("NOTICE_TASK_SECONDS", default=55)
 # Messages the relay accepted are marked sent together, this many at a time.
 NOTICE_MARK_EVERY = env.int("NOTICE_MARK_EVERY", default=50)
-# A reminder wave starts this much before N / NOTICE_RATE_PER_SECOND ahead of its moment.
+# A reminder wave of N starts N / rate ahead of its moment, and this much earlier again.
 NOTICE_WAVE_MARGIN_SECONDS = env.int("NOTICE_WAVE_MARGIN_SECONDS", default=300)
-# The wave's pace assumed when no rate is set (0), to plan how early it starts.
+# The messages a second the workers keep up (`make bench BENCH=reminders` measures it): a
+# wave's rate is the lower of this and NOTICE_RATE_PER_SECOND.
 NOTICE_WAVE_RATE_ESTIMATE = env.int("NOTICE_WAVE_RATE_ESTIMATE", default=500)
 # A claimed notice returns to the pool this long after its worker last touched it.
 NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=120)

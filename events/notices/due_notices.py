@@ -29,9 +29,10 @@ LEAD_HORIZON = timedelta(days=1)
 
 
 def wave_lead(size: int) -> timedelta:
-    """How long before its moment a wave of `size` notices starts, so that at the sending
-    rate (or the pace assumed when unlimited) the last one has gone by that moment."""
-    rate = settings.NOTICE_RATE_PER_SECOND or settings.NOTICE_WAVE_RATE_ESTIMATE
+    """How long before its moment a wave of `size` notices starts, so that at the slower of
+    the rate limit and the pace the workers keep, the last one has gone by that moment."""
+    pace = settings.NOTICE_WAVE_RATE_ESTIMATE
+    rate = min(settings.NOTICE_RATE_PER_SECOND or pace, pace)
     seconds = size / max(rate, 1) + settings.NOTICE_WAVE_MARGIN_SECONDS
     return min(timedelta(seconds=seconds), LEAD_HORIZON)
 

@@ -172,3 +172,18 @@ def test_a_reminder_wave_starts_early_enough_to_end_by_its_moment(upcoming, sett
     reminders = Notice.objects.filter(kind=Kind.REMINDER, planned_for=at)
     assert reminders.count() == size
     assert all(n.due_at <= at - timedelta(seconds=size / 10) for n in reminders)
+
+
+def test_a_wave_is_paced_by_the_slower_of_the_rate_limit_and_the_workers(settings):
+    settings.NOTICE_WAVE_MARGIN_SECONDS = 300
+    settings.NOTICE_WAVE_RATE_ESTIMATE = 500
+
+    # a relay asking for 100 a second: 300,000 take 3,000 s, and five minutes of margin
+    settings.NOTICE_RATE_PER_SECOND = 100
+    assert wave_lead(300_000) == timedelta(seconds=3300)
+
+    # a limit above what the workers keep, or none: their pace decides
+    settings.NOTICE_RATE_PER_SECOND = 1000
+    assert wave_lead(300_000) == timedelta(seconds=900)
+    settings.NOTICE_RATE_PER_SECOND = 0
+    assert wave_lead(300_000) == timedelta(seconds=900)
