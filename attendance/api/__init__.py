@@ -232,6 +232,21 @@ def counts(request: HttpRequest, session_id: int) -> dict:
     }
 
 
+@router.get("/points/{participation_id}/counts", response=CountsOut, url_name="point_counts")
+def point_counts(request: HttpRequest, participation_id: int) -> dict:
+    """One point's counts, in the session counts' shape: what its scanner, screen and
+    roster page poll. Reads that point's rows only, however large the session."""
+    participation = selectors.kept_participation(request.user, participation_id)
+    counts = selectors.point_counts(participation)
+    return {
+        "session_id": participation.session_id,
+        "on_roster": counts.on_roster,
+        "checked_in": counts.checked_in,
+        "percent": counts.percent,
+        "points": [counts],
+    }
+
+
 class DisplayCodeOut(Schema):
     code: str
     url: str

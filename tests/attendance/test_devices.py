@@ -384,3 +384,38 @@ def test_a_batch_costs_the_same_few_statements_whatever_its_size(client, rush):
 
     assert large == small
     assert large <= 12
+
+
+# One point's counts
+
+
+def test_a_points_counts_read_its_rows_only_in_a_fixed_number_of_queries(
+    client, rush, django_assert_max_num_queries
+):
+    token = pair(rush)
+    sync(client, token, [scan_of(e) for e in rush.entries[:2]])
+    client.force_login(rush.coordinator)
+    url = reverse("api:point_counts", args=[rush.song_lo.pk])
+    client.get(url)
+
+    with django_assert_max_num_queries(6):
+        answer = client.get(url).json()
+
+    assert (answer["on_roster"], answer["checked_in"], answer["percent"]) == (4, 2, 50)
+    assert [p["participation_id"] for p in answer["points"]] == [rush.song_lo.pk]
+    # another point's coordinator is told nothing about it
+    client.force_login(rush.tam_dao_coordinator)
+    assert client.get(url).status_code == 404
+
+
+def test_the_scanner_screen_and_roster_poll_their_points_counts(client, rush):
+    client.force_login(rush.coordinator)
+    url = reverse("api:point_counts", args=[rush.song_lo.pk])
+
+    pages = [
+        client.get(reverse(name, args=[rush.song_lo.pk])).content.decode()
+        for name in ("attendance:scanner", "attendance:display", "attendance:roster")
+    ]
+
+    assert all(url in page for page in pages)
+    assert not any(reverse("api:counts", args=[rush.session.pk]) in page for page in pages)
