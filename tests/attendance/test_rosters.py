@@ -373,3 +373,33 @@ def test_the_roster_page_counts_its_own_point_and_reads_no_other_points_rows(cli
     )
     # and the agencies to invite are typed, not listed
     assert 'data-picker-source="/directory/pick/agencies/?unit=' in response.content.decode()
+
+
+def test_the_import_check_reads_the_files_people_not_the_whole_sessions_roster(client, rush):
+    client.force_login(rush.coordinator)
+    existing = rush.people[0]
+    content = csv_file(
+        "Hoàng Văn Hải,Chuyên viên,UBND xã Đồng Thịnh,,0912 000 001",
+        f"{existing.full_name},,,{existing.email},",
+        "Vũ Thị Hoa,Chuyên viên,UBND xã Đồng Thịnh,,0912 000 002",
+    )
+    url = reverse("attendance:roster_import", args=[rush.song_lo.pk])
+
+    def check() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            preview = client.post(url, {"file": upload("danh-sach.csv", content)})
+        return len(queries), [(r.row, r.action) for r in preview.context["preview"].rows]
+
+    check()  # the first page of a run also reads the workers' heartbeat, cached after
+    before, answers = check()
+    # a hundred more people on the session's roster change neither the answer nor its cost
+    agency = rush.people[0].agency
+    more = [factories.PersonFactory(agency=agency) for _ in range(100)]
+    add_to_roster(
+        actor=rush.coordinator, participation=rush.song_lo, person_ids=[p.pk for p in more]
+    )
+    after, answers_after = check()
+
+    assert answers == answers_after
+    assert (2, "new") in answers and (3, "already_here") in answers
+    assert after == before

@@ -71,17 +71,20 @@ def _check_roster_file(
     errors: list[RowError] = []
     rows: list[PreviewRow] = []
     seen: dict[str, int] = {}
-    on_session = {
-        entry.person_id: entry
-        for entry in RosterEntry.objects.filter(session_id=participation.session_id).select_related(
-            "participation__point"
-        )
-    }
     described = [
         (number, PersonDetails(**{key: values.get(key, "") for key in ROSTER_COLUMNS}))
         for number, values in table.rows
     ]
     matcher = PersonMatcher(actor, [_cleaned_for_matching(d) for _n, d in described])
+    # Only the file's people: the national session's roster is 300,000 entries, and a
+    # three-row file once loaded them all inside the coordinator's request.
+    known = {p.pk for p in (*matcher.by_email.values(), *matcher.by_phone.values())}
+    on_session = {
+        entry.person_id: entry
+        for entry in RosterEntry.objects.filter(
+            session_id=participation.session_id, person_id__in=known
+        ).select_related("participation__point")
+    }
     for number, details in described:
         person, details, problems = matcher.resolve(details)
         for key in ("email", "phone"):
