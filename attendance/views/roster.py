@@ -65,6 +65,10 @@ def roster(request: HttpRequest, participation_id: int) -> HttpResponse:
     removed = request.GET.get("removed") == "1"
     entries = selectors.roster(participation, query=query, removed=removed)
     page = page_of(request, entries, PAGE_SIZE)
+    # Every row's status is judged against this session: read once, not once a row.
+    for entry in page.object_list:
+        if (attendance := entry.attendance_or_none) is not None:
+            attendance.session = participation.session
     find = search_text(request, "find")
     found = []
     if find:

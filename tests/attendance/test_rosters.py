@@ -403,3 +403,32 @@ def test_the_import_check_reads_the_files_people_not_the_whole_sessions_roster(c
     assert answers == answers_after
     assert (2, "new") in answers and (3, "already_here") in answers
     assert after == before
+
+
+def test_the_roster_page_costs_the_same_for_five_and_fifty_checked_in(client, rush):
+    from django.utils import timezone
+
+    from attendance.models import Method
+    from attendance.services import upsert_arrival
+
+    agency = rush.people[0].agency
+    more = [factories.PersonFactory(agency=agency) for _ in range(46)]
+    add_to_roster(
+        actor=rush.coordinator, participation=rush.song_lo, person_ids=[p.pk for p in more]
+    )
+    entries = list(RosterEntry.objects.filter(participation=rush.song_lo).order_by("pk"))
+    client.force_login(rush.coordinator)
+    url = reverse("attendance:roster", args=[rush.song_lo.pk])
+
+    def page_queries(arrived: list) -> int:
+        for entry in arrived:
+            upsert_arrival(entry=entry, at=timezone.now(), method=Method.SCAN, actor=None)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    five = page_queries(entries[:5])
+    fifty = page_queries(entries[5:50])
+
+    assert fifty == five
