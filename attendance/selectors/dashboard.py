@@ -2,13 +2,22 @@
 its state and counts, grouped by province, and check-ins over time.
 
 Everything comes from a fixed number of aggregate queries grouped by participation, so the
-national session (3,356 points, 300,000 delegates) costs what a nine-point one does.
+national session (3,356 points, 300,000 delegates) costs what a nine-point one does. Even so
+that is about a second of the database at national scale, and every organiser watching polls
+it: the whole session's dashboard is computed at most once per DASHBOARD_SHARED_SECONDS, kept
+in the cache (Redis in production) for every process, and each organiser's answer is cut from
+it to their scope.
 """
 
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMinute
@@ -17,11 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import AdministrativeUnit
-from directory.selectors import scope_for
+from directory.selectors import Scope, scope_for
 from events.models import RosterEntry, Session, SessionPoint
 from events.selectors import sessions_for
 
 from ..models import Attendance
+from . import PointCount, SessionCounts, live_counts, visible_participations
 
 # A point still silent this close to the start needs a phone call.
 SILENT_BEFORE_START = timedelta(minutes=10)
@@ -29,6 +39,13 @@ BUCKET_MINUTES = 5
 # One day of five-minute bars; a timeline longer than that keeps its most recent part.
 MAX_BUCKETS = 288
 CENTRAL_GROUP = "central"
+# One process computes a session's dashboard while the others wait for it this long at most
+# (the national one takes about a second); a process that died computing it holds the lock
+# no longer than LOCK_SECONDS.
+WAIT_SECONDS = 10.0
+WAIT_STEP_SECONDS = 0.05
+LOCK_SECONDS = 30
+T = TypeVar("T")
 
 
 class PointState:
@@ -54,6 +71,8 @@ class PointRow:
     name: str
     unit: str
     group: str
+    # The point's unit's path in the tree: what an organiser's scope is checked against.
+    path: str = ""
     invited: int = 0
     checked_in: int = 0
     late: int = 0
@@ -155,12 +174,135 @@ def dashboard_participations(user: AbstractBaseUser, session: Session) -> QueryS
 def dashboard_for(
     user: AbstractBaseUser, session: Session, *, now: datetime | None = None
 ) -> "Dashboard":
-    """The session's dashboard as the user may see it."""
-    return session_dashboard(
-        session,
-        dashboard_participations(user, session),
-        now=now,
-        whole_session=scope_for(user).national,
+    """The session's dashboard as the user may see it: cut from the whole session's, shared
+    for the interval. Asked for another moment (`now`), or with sharing off, it is computed
+    for this call alone."""
+    scope = scope_for(user)
+    seconds = shared_seconds()
+    if now is not None or seconds <= 0:
+        return session_dashboard(
+            session, dashboard_participations(user, session), now=now, whole_session=scope.national
+        )
+    return _cut_to_scope(session, shared_dashboard(session, seconds), scope, seconds)
+
+
+def shared_seconds() -> int:
+    """How long a computed dashboard serves: never longer than the page waits between
+    polls, so that a poll never gets the answer the poll before it had."""
+    return min(settings.DASHBOARD_SHARED_SECONDS, settings.DASHBOARD_POLL_SECONDS)
+
+
+def current_interval(seconds: int) -> int:
+    """The number of the interval we are in: the same in every process on the same clock,
+    so that all of them share one computation per interval."""
+    return int(time.time() // seconds)
+
+
+def _shared(key: str, seconds: int, compute: Callable[[], T]) -> T:
+    """`compute()`'s value, computed at most once under `key` however many processes ask
+    at once: the first takes a lock (`cache.add`, atomic in Redis) and computes, the others
+    wait for its value. Without a working cache every caller computes for itself."""
+    lock = f"{key}:lock"
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        value = cache.get(key)
+        if value is not None:
+            return value
+        if cache.add(lock, 1, LOCK_SECONDS):
+            try:
+                value = compute()
+                # Kept a little past the interval, for a process whose clock runs late.
+                cache.set(key, value, seconds * 2)
+            finally:
+                cache.delete(lock)
+            return value
+        # No lock there either: the cache keeps nothing (Redis away), so nobody will share.
+        if cache.get(lock) is None or time.monotonic() > deadline:
+            return compute()
+        time.sleep(WAIT_STEP_SECONDS)
+
+
+def _shared_key(session: Session, seconds: int, what: str) -> str:
+    # The session's last change is in the key: closing or moving it changes every point's
+    # state at once, which must not wait for the next interval.
+    changed = session.updated_at.timestamp() if session.updated_at else 0
+    return f"dashboard:{session.pk}:{changed}:{seconds}:{current_interval(seconds)}:{what}"
+
+
+def shared_dashboard(session: Session, seconds: int) -> "Dashboard":
+    """The whole session's dashboard, as computed at most once per interval of `seconds`."""
+    whole = _shared(
+        _shared_key(session, seconds, "whole"),
+        seconds,
+        lambda: replace(
+            session_dashboard(session, session.participations.all(), whole_session=True),
+            session=None,
+        ),
+    )
+    return replace(whole, session=session)
+
+
+def _covers(scope: Scope, path: str) -> bool:
+    return scope.national or any(path.startswith(root) for root in scope.unit_paths)
+
+
+def _cut_to_scope(session: Session, whole: "Dashboard", scope: Scope, seconds: int) -> "Dashboard":
+    """The points, groups and totals of `whole` inside the scope, in the same order; the
+    timeline of the scope's points."""
+    if scope.national:
+        return whole
+    totals = Totals()
+    groups = []
+    for group in whole.groups:
+        rows = [row for row in group.points if _covers(scope, row.path)]
+        if not rows:
+            continue
+        kept = Group(group.key, group.name, rows)
+        for row in rows:
+            kept.totals.add(row)
+            totals.add(row)
+        groups.append(kept)
+    if totals.points == whole.totals.points:
+        timeline = whole.timeline
+    else:
+        # Arrivals per minute are counted in the database, not per point: a scope's timeline
+        # is its own query, shared in turn by every organiser of the same scope.
+        roots = ",".join(scope.unit_paths)
+        timeline = _shared(
+            _shared_key(session, seconds, f"timeline:{roots}"),
+            seconds,
+            lambda: check_in_timeline(
+                session,
+                SessionPoint.objects.filter(session=session).filter(scope.units_q("point__unit__")),
+                now=whole.now,
+            ),
+        )
+    return replace(whole, groups=groups, totals=totals, timeline=timeline)
+
+
+def shared_counts(user: AbstractBaseUser, session: Session) -> SessionCounts:
+    """Checked in over on roster per point in an organiser's scope, read from the shared
+    dashboard: the session's counts API asked by organisers costs no count of its own."""
+    seconds = shared_seconds()
+    if seconds <= 0:
+        return live_counts(session, visible_participations(user, session))
+    dashboard = _cut_to_scope(session, shared_dashboard(session, seconds), scope_for(user), seconds)
+    rows = sorted(
+        (row for group in dashboard.groups for row in group.points),
+        key=lambda row: (row.path, row.name),
+    )
+    return SessionCounts(
+        [
+            PointCount(
+                row.participation_id,
+                row.point_id,
+                row.name,
+                on_roster=row.invited,
+                checked_in=row.checked_in,
+                last_scan=row.last_scan,
+            )
+            for row in rows
+        ]
     )
 
 
@@ -250,7 +392,7 @@ def _point_rows(
     for participation_id, point_id, name, unit_name, path, level in rows:
         key, group_name = _group_of(path, level, province_names)
         groups.setdefault(key, Group(key, group_name))
-        points[participation_id] = PointRow(participation_id, point_id, name, unit_name, key)
+        points[participation_id] = PointRow(participation_id, point_id, name, unit_name, key, path)
     return points, groups, provinces
 
 

@@ -351,6 +351,9 @@ REPORT_EXPORT_KEEP_DAYS = env.int("REPORT_EXPORT_KEEP_DAYS", default=7)
 REPORT_EXPORT_STALE_MINUTES = env.int("REPORT_EXPORT_STALE_MINUTES", default=10)
 # How often the live session dashboard asks for new figures.
 DASHBOARD_POLL_SECONDS = env.int("DASHBOARD_POLL_SECONDS", default=15)
+# A session's dashboard is computed at most once this often and shared by every organiser
+# watching (never for longer than the poll above).
+DASHBOARD_SHARED_SECONDS = env.int("DASHBOARD_SHARED_SECONDS", default=10)
 # Personal data (Decree 13/2023/NĐ-CP): who answers for it, whom to ask, and how long what
 # is not an official record is kept. The privacy notice shows these; a daily purge (beat,
 # privacy.tasks.purge_personal_data) applies them. Attendance, certificates and the audit of
