@@ -99,7 +99,8 @@ def point_code_for(participation_id: int, step: int) -> str:
 
 def read_point_code(payload: str, *, now: float | None = None) -> PointCode:
     """The point behind a rotating code shown on its screen; valid for this step and the
-    one before, so a code scanned just as it changes still works. Older ones: expired."""
+    one before, so a code scanned just as it changes still works. Older ones: expired; and
+    so are those of steps still to come, which a screen holds ahead to show in their turn."""
     payload = payload.strip()
     _check_shape(payload, POINT_PREFIX)
     match = POINT_PATTERN.match(payload)

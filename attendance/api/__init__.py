@@ -8,20 +8,25 @@ caller sending too fast at a point, or finding nobody too often (resend later). 
 only answers again a scan first refused before that rule.
 """
 
-from datetime import datetime
+import math
+import time
+from datetime import UTC, datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime
 
+from directory.selectors import scope_for
 from events.services import PersonDetails
 
 from .. import selectors, services
-from ..qr import qr_svg
+from ..qr import qr_matrix, qr_svg
+from ..selectors.dashboard import shared_counts
 from ..tickets import current_step, point_code_for, seconds_left
-from ..window import window_notice
+from ..window import window_notice, window_texts
 
 router = Router(tags=["attendance"])
 
@@ -220,9 +225,19 @@ class CountsOut(Schema):
 
 @router.get("/sessions/{session_id}/counts", response=CountsOut)
 def counts(request: HttpRequest, session_id: int) -> dict:
-    """Checked in over on roster, per point and in all, for the points the caller sees."""
+    """Checked in over on roster, per point and in all, for the points the caller sees. An
+    organiser's figures may be up to DASHBOARD_SHARED_SECONDS old; a point's own counts
+    (`/points/{id}/counts`) are always fresh."""
     session = selectors.get_session_for_counts(request.user, session_id)
-    totals = selectors.live_counts(session, selectors.visible_participations(request.user, session))
+    if scope_for(request.user).is_organiser:
+        # Many organisers watch a session: theirs are cut from the counts computed once
+        # per interval for all of them.
+        totals = shared_counts(request.user, session)
+    else:
+        # A coordinator's points only: their rows, not the session's.
+        totals = selectors.live_counts(
+            session, selectors.visible_participations(request.user, session)
+        )
     return {
         "session_id": session.pk,
         "on_roster": totals.on_roster,
@@ -247,6 +262,19 @@ def point_counts(request: HttpRequest, participation_id: int) -> dict:
     }
 
 
+class ScreenCodeOut(Schema):
+    step: int
+    starts_at: datetime = Field(description="When this code goes up on the screen.")
+    code: str
+    url: str
+    modules: list[str] = Field(
+        description=(
+            "The QR of `url`, row by row with its quiet zone: each row's dark modules as "
+            "bits, most significant first, in hexadecimal (the row padded to whole digits)."
+        )
+    )
+
+
 class DisplayCodeOut(Schema):
     code: str
     url: str
@@ -255,23 +283,74 @@ class DisplayCodeOut(Schema):
     seconds_left: float
     window: str = Field(description="open, not_open_yet or ended: the check-in window now.")
     notice: str = Field(description="What the screen says about the window, with its time.")
+    server_time: datetime = Field(description="The server's clock, to set the screen's by.")
+    step_seconds: int
+    codes: list[ScreenCodeOut] = Field(
+        description=(
+            "The codes of this step and the next ones, each valid only from its `starts_at` "
+            "(and one step after): the screen shows them in turn by its own clock."
+        )
+    )
+    opens_at: datetime
+    closes_at: datetime
+    texts: dict[str, str] = Field(
+        description="What the screen says in each state of the window, to switch by itself."
+    )
+
+
+# Codes ahead for five minutes: a screen asks again every few minutes instead of every step.
+CODES_AHEAD_SECONDS = 300
+# Every screen draws the same fixed QR mask: choosing the best of eight for each code cost
+# 7 ms of the server's CPU a code, and readers read them all.
+SCREEN_QR_MASK = 0
+
+
+def _hex_rows(matrix: list[list[bool]]) -> list[str]:
+    rows = []
+    for row in matrix:
+        bits = "".join("1" if dark else "0" for dark in row)
+        bits += "0" * (-len(bits) % 4)
+        rows.append(f"{int(bits, 2):0{len(bits) // 4}x}")
+    return rows
+
+
+def _screen_code(request: HttpRequest, participation_id: int, step: int) -> dict:
+    code = point_code_for(participation_id, step)
+    url = request.build_absolute_uri(reverse("attendance:self_check_in", args=[code]))
+    return {
+        "step": step,
+        "starts_at": datetime.fromtimestamp(step * settings.SELF_CHECK_IN_STEP_SECONDS, UTC),
+        "code": code,
+        "url": url,
+        "modules": _hex_rows(qr_matrix(url, mask=SCREEN_QR_MASK)),
+    }
 
 
 @router.get("/points/{participation_id}/display-code", response=DisplayCodeOut)
 def display_code(request: HttpRequest, participation_id: int) -> dict:
-    """The code a point's screen shows now for self check-in; it changes every step.
-    Outside the check-in window the screen shows `notice` instead of the code."""
+    """The codes a point's screen shows for self check-in: this step's and the next ones'
+    for five minutes, each accepted only in its own step (and the one after). Outside the
+    check-in window the screen shows the window's text (`texts`, by `opens_at` and
+    `closes_at`) instead of the code; `notice` is the one for now."""
     participation = selectors.kept_participation(request.user, participation_id)
-    step = current_step()
-    code = point_code_for(participation.pk, step)
-    url = request.build_absolute_uri(reverse("attendance:self_check_in", args=[code]))
-    notice = window_notice(participation.session)
+    now = time.time()
+    step = current_step(now)
+    ahead = math.ceil(CODES_AHEAD_SECONDS / settings.SELF_CHECK_IN_STEP_SECONDS)
+    codes = [_screen_code(request, participation.pk, step + n) for n in range(ahead + 1)]
+    session = participation.session
+    notice = window_notice(session, datetime.fromtimestamp(now, UTC))
     return {
-        "code": code,
-        "url": url,
-        "svg": qr_svg(url),
+        "code": codes[0]["code"],
+        "url": codes[0]["url"],
+        "svg": qr_svg(codes[0]["url"]),
         "step": step,
-        "seconds_left": seconds_left(),
+        "seconds_left": seconds_left(now),
         "window": notice.state,
         "notice": notice.text,
+        "server_time": datetime.fromtimestamp(now, UTC),
+        "step_seconds": settings.SELF_CHECK_IN_STEP_SECONDS,
+        "codes": codes,
+        "opens_at": session.checkin_opens_at,
+        "closes_at": session.checkin_closes_at,
+        "texts": window_texts(session),
     }

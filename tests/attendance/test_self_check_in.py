@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import Attendance, Method, ScanAttempt
+from attendance.qr import qr_matrix
 from attendance.services import self_check_in
 from attendance.tickets import (
     TicketError,
@@ -402,6 +403,43 @@ def test_the_points_screen_shows_a_code_that_checks_people_in(client, rush, atte
     response = client.post(reverse("attendance:self_check_in", args=[shown["code"]]))
 
     assert response.context["result"].code == "checked_in"
+
+
+def test_the_screen_gets_its_codes_ahead_each_good_only_in_its_own_step(client, rush, frozen):
+    # given the point's coordinator asks once for the screen's codes
+    client.force_login(rush.coordinator)
+    shown = client.get(reverse("api:display_code", args=[rush.song_lo.pk])).json()
+
+    # then they cover this step and the next five minutes, one code a step, in order
+    step = current_step(frozen.timestamp())
+    assert [code["step"] for code in shown["codes"]] == list(range(step, step + 300 // STEP + 1))
+    assert shown["codes"][0]["code"] == shown["code"]
+    for code in shown["codes"]:
+        starts = datetime.fromisoformat(code["starts_at"].replace("Z", "+00:00"))
+        assert starts.timestamp() == code["step"] * STEP
+        assert code["url"].endswith(reverse("attendance:self_check_in", args=[code["code"]]))
+    # and a code still to come is refused now but taken in its own step (and the one after)
+    later = shown["codes"][3]
+    with pytest.raises(TicketError, match="expired"):
+        read_point_code(later["code"], now=frozen.timestamp())
+    for steps_on in (3, 4):
+        assert read_point_code(later["code"], now=frozen.timestamp() + steps_on * STEP).step == (
+            later["step"]
+        )
+    with pytest.raises(TicketError, match="expired"):
+        read_point_code(later["code"], now=frozen.timestamp() + 5 * STEP)
+
+
+def test_the_screen_draws_the_qr_the_server_sends_as_rows_of_modules(client, rush, frozen):
+    client.force_login(rush.coordinator)
+    code = client.get(reverse("api:display_code", args=[rush.song_lo.pk])).json()["codes"][1]
+
+    rows = code["modules"]
+    matrix = qr_matrix(code["url"], mask=0)
+    assert len(rows) == len(matrix)
+    for hex_row, row in zip(rows, matrix, strict=True):
+        bits = bin(int(hex_row, 16))[2:].zfill(len(hex_row) * 4)
+        assert [bit == "1" for bit in bits[: len(row)]] == row
 
 
 def test_another_points_coordinator_cannot_show_this_points_code(client, rush):
