@@ -3,7 +3,7 @@ badges and the live dashboard."""
 
 from django.urls import path, re_path
 
-from .views import audit, dashboard, devices, paper
+from .views import audit, dashboard, devices, paper, phone
 from .views import checkin as views
 from .views import roster as roster_views
 
@@ -81,6 +81,9 @@ urlpatterns = [
     path("points/<int:participation_id>/devices/", devices.point_devices, name="point_devices"),
     path("devices/<int:device_id>/revoke/", devices.device_revoke, name="device_revoke"),
     path("pair/", devices.device_pair, name="device_pair"),
+    path("phone/", phone.phone_scanner, name="phone_scanner"),
+    path("phone/sw.js", phone.phone_worker, name="phone_worker"),
+    path("phone/manifest.webmanifest", phone.phone_manifest, name="phone_manifest"),
     path("here/<str:code>/", views.self_check_in, name="self_check_in"),
     path("sessions/<int:session_id>/invitation/", views.invitation, name="invitation"),
     path(

@@ -25,6 +25,7 @@ from ..selectors import devices as device_selectors
 from ..selectors.sync import point_totals
 from ..services import batch
 from ..services import devices as device_services
+from ..window import window_texts
 from . import MAX_SCANNED_TEXT
 
 router = Router(tags=["scanner devices"])
@@ -186,6 +187,10 @@ class DeviceRosterOut(Schema):
     session_status: str
     checkin_opens_at: datetime
     checkin_closes_at: datetime
+    texts: dict[str, str] = Field(
+        description="What the phone says in each state of the check-in window (not_open_yet, "
+        "open, ended), to switch by itself offline."
+    )
     counts: DeviceCountsOut
     roster: DeviceRosterChangesOut
 
@@ -215,6 +220,7 @@ def device_roster(request: HttpRequest, since: AwareDatetime | None = None) -> d
         "session_status": session.status,
         "checkin_opens_at": session.checkin_opens_at,
         "checkin_closes_at": session.checkin_closes_at,
+        "texts": window_texts(session),
         "counts": _counts(participation),
         "roster": _roster(participation, since),
     }

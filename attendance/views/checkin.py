@@ -26,10 +26,7 @@ def scanner(request: HttpRequest, participation_id: int) -> HttpResponse:
         "participation": participation,
         "session": participation.session,
         "point": participation.point,
-        "counts": selectors.live_counts(
-            participation.session,
-            participation.session.participations.filter(pk=participation.pk),
-        ),
+        "counts": selectors.point_counts(participation),
         "now": now,
         "window": window_notice(participation.session, now),
         "window_texts": window_texts(participation.session),

@@ -52,9 +52,7 @@ def hold_yesterday(session) -> datetime:
     return starts
 
 
-def write_y4m(path: Path, text: str, *, width: int = 640, height: int = 480, frames: int = 10):
-    """A short YUV4MPEG2 (4:2:0) video whose every frame shows `text` as a large QR code,
-    centred on white: what Chromium's fake camera plays, in a loop."""
+def _qr_frame(text: str, width: int, height: int) -> bytes:
     code = qrcode.QRCode(border=4, box_size=10, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(text)
     code.make(fit=True)
@@ -65,11 +63,22 @@ def write_y4m(path: Path, text: str, *, width: int = 640, height: int = 480, fra
     frame.paste(image, ((width - side) // 2, (height - side) // 2))
     luma, blue, red = frame.convert("YCbCr").split()
     half = (width // 2, height // 2)
-    planes = luma.tobytes() + blue.resize(half).tobytes() + red.resize(half).tobytes()
+    return luma.tobytes() + blue.resize(half).tobytes() + red.resize(half).tobytes()
+
+
+def write_y4m(
+    path: Path, text: str | list[str], *, width: int = 640, height: int = 480, frames: int = 10
+):
+    """A short YUV4MPEG2 (4:2:0) video whose every frame shows `text` as a large QR code,
+    centred on white: what Chromium's fake camera plays, in a loop. Given several texts,
+    each is shown for `frames` frames (a tenth of a second each) in turn."""
+    texts = [text] if isinstance(text, str) else text
     with path.open("wb") as video:
         video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            video.write(b"FRAME\n" + planes)
+        for one in texts:
+            planes = _qr_frame(one, width, height)
+            for _ in range(frames):
+                video.write(b"FRAME\n" + planes)
     return path
 
 
@@ -79,8 +88,8 @@ def browser_for(
 ) -> Iterator[Callable[..., Phone]]:
     """Opens a phone-sized page signed in as `user`, whose camera shows `camera_text`.
 
-    Yields a function (user, camera_text) -> Phone. One Chromium per call: the fake
-    camera's file is a launch argument.
+    Yields a function (user, camera_text) -> Phone; camera_text may be a list of texts.
+    One Chromium per call: the fake camera's file is a launch argument.
     """
     from playwright.sync_api import sync_playwright
 
@@ -90,8 +99,13 @@ def browser_for(
     with sync_playwright() as playwright:
         browsers = []
 
-        def open_page(user, camera_text: str) -> Phone:
-            video = write_y4m(tmp_path / f"camera-{len(browsers)}.y4m", camera_text)
+        def open_page(user, camera_text: str | list[str]) -> Phone:
+            # Several tickets: each in front of the camera for 0.6 s, on a smaller frame.
+            size = {} if isinstance(camera_text, str) else {"width": 480, "height": 360}
+            frames = 10 if isinstance(camera_text, str) else 6
+            video = write_y4m(
+                tmp_path / f"camera-{len(browsers)}.y4m", camera_text, frames=frames, **size
+            )
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM),
                 args=[

@@ -16,3 +16,8 @@ export function saveDevice(storage, device) {
 export function deviceFor(storage, participationId) {
   return load(storage, DEVICES_KEY, {})[String(participationId)] || null;
 }
+
+// The points this phone is paired to, as numbers.
+export function pairedPoints(storage) {
+  return Object.keys(load(storage, DEVICES_KEY, {})).map(Number);
+}

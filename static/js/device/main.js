@@ -1,0 +1,336 @@
+// The paired phone's scanner page: the same camera, roster and answers as the coordinator's
+// scanner, but signed in by the phone's device token alone and deciding on the phone. Every
+// scan is answered at once from the roster kept here and queued; the queue goes to the
+// server in batches (scanner/batch.js), whose final verdicts correct the screen when they
+// differ. A service worker keeps this page and its files, so it opens with no network.
+
+import { createCamera, createRepeatFilter } from "../scanner/camera.js";
+import {
+  ALREADY_HERE,
+  CHECKED_IN_HERE,
+  overturns,
+  PhoneSync,
+  phoneKeys,
+  localVerdict,
+} from "../scanner/batch.js";
+import { deviceFor, pairedPoints } from "../scanner/device.js";
+import { renderCounts, renderPending, renderSearch } from "../scanner/panels.js";
+import { RosterCache } from "../scanner/roster.js";
+import { load, save } from "../scanner/storage.js";
+import { clock, fill } from "../scanner/text.js";
+import { answerView, createDisplay, personScan, readyView, recognised, ticketScan } from "../scanner/verdict.js";
+import { createWindowNotice } from "../scanner/window.js";
+
+const TICK_MS = 1000;
+const WINDOW_MS = 15000;
+const REQUEST_TIMEOUT_MS = 15000;
+
+const $ = (id) => document.getElementById(id);
+
+// The point this page scans for: #p=<id> in the address, or the only one the phone has.
+function chosenPoint(storage) {
+  const match = location.hash.match(/p=(\d+)/);
+  if (match && deviceFor(storage, Number(match[1]))) return Number(match[1]);
+  const points = pairedPoints(storage);
+  return points.length === 1 ? points[0] : null;
+}
+
+function createPost(url, token) {
+  return async function post(body) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/json",
+          Authorization: "Bearer " + token,
+        },
+        body: JSON.stringify(body),
+        credentials: "omit",
+        cache: "no-store",
+        signal: controller.signal,
+      });
+      const data = response.headers.get("content-type")?.includes("json")
+        ? await response.json()
+        : null;
+      return { status: response.status, data: data };
+    } catch (error) {
+      return { status: 0, data: null };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+// What the phone says of a scan before the server does, in the page's words.
+function localView(scan, local, t, lang) {
+  const name = scan.name || t.unknownTicket;
+  const view = (state, message) => ({
+    state: state,
+    title: name,
+    detail: scan.agency || "",
+    message: message,
+    code: local.code,
+    line: name + ": " + message,
+  });
+  if (local.code === CHECKED_IN_HERE) return view("ok", t.checkedInHere);
+  if (local.code === ALREADY_HERE) {
+    return view("refused", fill(t.alreadyOffline, { time: clock(local.time, false, lang) }));
+  }
+  if (local.accepted) return view("ok", t.checkedOutHere);
+  if (local.accepted === false) return view("refused", t.unknownOffline);
+  return view("pending", t.pendingUnchecked);
+}
+
+function start(root, storage) {
+  const t = $("scanner-i18n").dataset;
+  const lang = document.documentElement.lang || "vi";
+  const participationId = chosenPoint(storage);
+  if (participationId === null) {
+    root.dataset.state = "unpaired";
+    $("phone-unpaired").hidden = false;
+    return;
+  }
+  const device = deviceFor(storage, participationId);
+  const keys = phoneKeys(participationId);
+  const roster = new RosterCache(storage, keys.roster);
+  const display = createDisplay(
+    {
+      result: $("scan-result"),
+      title: $("scan-result-title"),
+      detail: $("scan-result-detail"),
+      message: $("scan-result-message"),
+      log: $("scan-log"),
+    },
+    lang
+  );
+  let point = load(storage, keys.point, null);
+  let counts = point ? point.counts : null;
+  let checkInWindow = null;
+  let reachable = navigator.onLine;
+  root.dataset.participation = String(participationId);
+  $("phone-scanner").hidden = false;
+
+  function showPoint() {
+    if (!point) return;
+    $("phone-point").textContent = point.point;
+    $("phone-session").textContent = point.session;
+    const notice = $("checkin-window");
+    notice.dataset.opensAt = String(Date.parse(point.checkin_opens_at) / 1000);
+    notice.dataset.closesAt = String(Date.parse(point.checkin_closes_at) / 1000);
+    // The server's clock now, as last measured against this phone's.
+    notice.dataset.serverNow = String((Date.now() + point.offset_ms) / 1000);
+    notice.dataset.textNotOpenYet = point.texts.not_open_yet;
+    notice.dataset.textOpen = point.texts.open;
+    notice.dataset.textEnded = point.texts.ended;
+    notice.textContent = "";
+    notice.hidden = false;
+    checkInWindow = createWindowNotice(notice, $("clock-warning"), t);
+    checkInWindow.update();
+  }
+
+  function showCounts() {
+    if (!counts) return;
+    const checkedIn = counts.checked_in + sync.heldArrivals;
+    const percent = counts.on_roster ? Math.round((100 * checkedIn) / counts.on_roster) : 0;
+    renderCounts({ counts: $("counts"), percent: $("counts-percent") }, checkedIn, counts.on_roster, percent);
+  }
+
+  function showQueue() {
+    const elements = {
+      panel: $("pending-panel"),
+      toggle: $("pending-toggle"),
+      count: $("pending-count"),
+      list: $("pending-list"),
+    };
+    renderPending(elements, sync.queue, t, lang);
+    showCounts();
+  }
+
+  function showConnection() {
+    const online = reachable && navigator.onLine;
+    const badge = $("connection");
+    badge.dataset.online = String(online);
+    badge.textContent = online ? t.online : t.offline;
+    badge.classList.toggle("text-bg-success", online);
+    badge.classList.toggle("text-bg-danger", !online);
+  }
+
+  function showSearch() {
+    renderSearch($("search-results"), roster.search($("search-input").value), {
+      heldCheckIn: (entryId) => sync.heldCheckIn(entryId),
+      choose: (person) => take(personScan(person, currentAction())),
+      t: t,
+      lang: lang,
+    });
+  }
+
+  function keepPoint(data, receivedAt) {
+    point = {
+      point: data.point,
+      session: data.session,
+      checkin_opens_at: data.checkin_opens_at,
+      checkin_closes_at: data.checkin_closes_at,
+      texts: data.texts,
+      counts: data.counts,
+      offset_ms: Date.parse(data.roster.cursor) - receivedAt,
+    };
+    counts = data.counts;
+    save(storage, keys.point, point);
+    showPoint();
+  }
+
+  const sync = new PhoneSync({
+    storage: storage,
+    keys: keys,
+    post: createPost(root.dataset.syncUrl, device.token),
+    roster: roster,
+    answered: (scan, verdict) => {
+      if (!overturns(scan.local, verdict)) return;
+      // The server knows better: say so big, whatever was scanned since.
+      const view = answerView(scan, verdict, t);
+      view.message = t.corrected + " " + view.message;
+      view.line = (scan.name || verdict.name || t.unknownTicket) + ": " + view.message;
+      display.show(view);
+      $("scan-result").dataset.corrected = "true";
+      display.log(view.state, view.line, scan.scanned_at);
+    },
+    synced: (data) => {
+      counts = data.counts;
+      if (point) {
+        point.counts = data.counts;
+        save(storage, keys.point, point);
+      }
+      reachable = true;
+      showConnection();
+      showSearch();
+      root.dataset.synced = String(Date.now());
+    },
+    refused: () => {
+      root.dataset.state = "revoked";
+      $("phone-revoked").hidden = false;
+      camera.stop();
+      $("camera-start").disabled = true;
+    },
+    changed: () => showQueue(),
+  });
+
+  async function loadRoster() {
+    try {
+      const response = await fetch(root.dataset.rosterUrl, {
+        headers: { Accept: "application/json", Authorization: "Bearer " + device.token },
+        credentials: "omit",
+        cache: "no-store",
+      });
+      if (response.status === 401 || response.status === 403) {
+        sync.refused(response.status);
+        return;
+      }
+      if (!response.ok) return;
+      const data = await response.json();
+      keepPoint(data, Date.now());
+      roster.replace(data.roster.people, data.roster.cursor);
+      sync.cursor = data.roster.cursor;
+      save(storage, keys.cursor, sync.cursor);
+      sync.lastSync = Date.now();
+      reachable = true;
+      root.dataset.roster = "loaded";
+      showQueue();
+      showSearch();
+    } catch (error) {
+      reachable = false;
+    }
+    showConnection();
+  }
+
+  function currentAction() {
+    return $("mode-check-out").checked ? "check_out" : "check_in";
+  }
+
+  function take(scan) {
+    if (root.dataset.state === "revoked") return;
+    delete $("scan-result").dataset.corrected;
+    const local = localVerdict(scan, roster.person(scan.entry_key), sync.heldCheckIn(scan.entry_key));
+    const view = localView(scan, local, t, lang);
+    display.show(view);
+    display.log(view.state, view.line, scan.scanned_at);
+    sync.add(scan, local);
+    showSearch();
+  }
+
+  const repeats = createRepeatFilter();
+  const camera = createCamera({
+    elements: {
+      root: root,
+      camera: $("camera"),
+      video: $("camera-video"),
+      canvas: $("camera-canvas"),
+      overlay: $("camera-overlay"),
+      status: $("camera-status"),
+      startButton: $("camera-start"),
+      stopButton: $("camera-stop"),
+    },
+    t: t,
+    repeats: repeats,
+    onCode: async (text) => {
+      const scan = ticketScan(text, currentAction());
+      recognised(scan, await roster.recognise(scan.payload));
+      take(scan);
+    },
+    beforeStart: () => display.enableSound(),
+    onStarted: () => {
+      if (display.state === "idle") display.show(readyView(t));
+    },
+  });
+
+  async function tick() {
+    if (checkInWindow && Date.now() % WINDOW_MS < TICK_MS) checkInWindow.update();
+    if (!navigator.onLine || root.dataset.state === "revoked" || !sync.due()) return;
+    const answered = await sync.sync();
+    // Scans still waiting after a full batch are due again at the next tick.
+    reachable = answered;
+    showConnection();
+  }
+
+  $("camera-start").addEventListener("click", camera.start);
+  $("camera-stop").addEventListener("click", camera.stop);
+  $("search-input").addEventListener("input", showSearch);
+  $("sync-now").addEventListener("click", () => sync.sync());
+  $("pending-toggle").addEventListener("click", () => {
+    $("pending-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
+  });
+  for (const mode of document.querySelectorAll('input[name="scan-action"]')) {
+    mode.addEventListener("change", () => {
+      root.classList.toggle("is-check-out", currentAction() === "check_out");
+    });
+  }
+  window.addEventListener("online", () => {
+    showConnection();
+    sync.lastFailure = null;
+    sync.sync().then((answered) => {
+      reachable = answered;
+      showConnection();
+    });
+  });
+  window.addEventListener("offline", showConnection);
+
+  showPoint();
+  showConnection();
+  showQueue();
+  root.dataset.roster = roster.loaded ? "cached" : "missing";
+  $("camera").classList.add("is-off");
+  if (!roster.loaded || navigator.onLine) loadRoster();
+  setInterval(tick, TICK_MS);
+}
+
+const root = document.getElementById("phone");
+if (root) {
+  start(root, globalThis.localStorage);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(root.dataset.workerUrl).catch(() => {
+      /* no offline copy: the page still works while online */
+    });
+  }
+}

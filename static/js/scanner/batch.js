@@ -1,0 +1,206 @@
+// A paired phone decides on its own and syncs in batches. Every scan gets its verdict at
+// once from the point's roster the phone keeps (ticket digests, arrivals), is queued with its
+// own id and time, and goes to the server with the others in one POST: every few seconds
+// while scans wait, at once when BATCH_SIZE wait, and when the network returns. The server
+// answers each scan with its final verdict (another phone may have got the person first, a
+// ticket may have been revoked meanwhile), the point's counts and the roster's changes since
+// the last sync, so the phone's copy never goes stale. With nothing to send, the phone asks
+// only every IDLE_MS, for those changes and counts.
+//
+// No DOM here: the page (js/device/main.js) hands in storage, the request and callbacks.
+
+import { load, save } from "./storage.js";
+
+export const BATCH_SIZE = 50;
+export const BUSY_MS = 3000;
+export const IDLE_MS = 30000;
+// After a failed sync (no network, server error) the next waits this long.
+export const RETRY_MS = 10000;
+
+// The phone's own codes for what it said before the server did.
+export const CHECKED_IN_HERE = "checked_in_offline";
+export const CHECKED_OUT_HERE = "checked_out_offline";
+export const ALREADY_HERE = "already_checked_in_offline";
+export const UNKNOWN_HERE = "not_on_roster_offline";
+export const UNCHECKED = "pending";
+
+// One set of keys per point the phone is paired to.
+export function phoneKeys(participationId) {
+  const prefix = "diemcau.phone." + participationId + ".";
+  return {
+    queue: prefix + "queue",
+    roster: prefix + "roster",
+    cursor: prefix + "cursor",
+    point: prefix + "point",
+  };
+}
+
+// What the phone says of a scan at once. person: the roster's entry the scan names (by its
+// ticket's digest or chosen by name), held: a queued check-in of the same person.
+// accepted is null when the phone cannot tell (no roster kept, or no hashing here).
+export function localVerdict(scan, person, held) {
+  if (!scan.checkable) return { accepted: null, code: UNCHECKED };
+  if (!person || person.removed) return { accepted: false, code: UNKNOWN_HERE };
+  if (scan.action === "check_out") return { accepted: true, code: CHECKED_OUT_HERE };
+  const arrived = person.checked_in_at || (held && held.scanned_at);
+  if (arrived) return { accepted: false, code: ALREADY_HERE, time: arrived };
+  return { accepted: true, code: CHECKED_IN_HERE };
+}
+
+// Whether the server's verdict overturns what the phone said: the coordinator must hear of
+// it (a person let in must be called back, or one turned away was in fact welcome).
+export function overturns(local, verdict) {
+  return Boolean(local) && local.accepted !== null && local.accepted !== verdict.accepted;
+}
+
+export function syncBody(scans, cursor, now = new Date()) {
+  return {
+    sent_at: now.toISOString(),
+    roster_since: cursor,
+    scans: scans.map((scan) => ({
+      scan_id: scan.scan_id,
+      scanned_at: scan.scanned_at,
+      payload: scan.payload,
+      entry_id: scan.entry_id,
+      action: scan.action,
+    })),
+  };
+}
+
+// Whether to sync at `now` (ms): scans wait and the oldest has waited BUSY_MS, or a batch is
+// full, or nothing was asked for IDLE_MS; never while one is on its way or just after one
+// failed.
+export function syncDue({ waiting, oldestAt, lastSync, lastFailure, busy, now }) {
+  if (busy) return false;
+  if (lastFailure !== null && now - lastFailure < RETRY_MS) return false;
+  if (waiting >= BATCH_SIZE) return true;
+  if (waiting > 0 && now - oldestAt >= BUSY_MS) return true;
+  return lastSync === null || now - lastSync >= IDLE_MS;
+}
+
+// The roster's changes folded into the copy: the whole roster replaces it; otherwise a
+// changed person replaces their old self (a revoked ticket has a new digest) and one taken
+// off the roster leaves it.
+export function mergedPeople(people, changes) {
+  if (changes.full) return changes.people.filter((person) => !person.removed);
+  const byId = new Map(people.map((person) => [person.id, person]));
+  for (const person of changes.people) {
+    if (person.removed) byId.delete(person.id);
+    else byId.set(person.id, person);
+  }
+  return Array.from(byId.values());
+}
+
+export class PhoneSync {
+  // post(body) resolves to {status, data} (status 0: no network). roster: a RosterCache.
+  // answered(scan, verdict): each scan's final verdict. synced(data): after each answer.
+  // refused(status): the server will not take this phone's syncs (401: revoked).
+  constructor({ storage, keys, post, roster, answered, synced, refused, changed = () => {} }) {
+    this.storage = storage;
+    this.keys = keys;
+    this.post = post;
+    this.roster = roster;
+    this.answered = answered;
+    this.synced = synced;
+    this.refused = refused;
+    this.changed = changed;
+    this.queue = load(storage, keys.queue, []);
+    this.cursor = load(storage, keys.cursor, null);
+    this.busy = false;
+    this.lastSync = null;
+    this.lastFailure = null;
+  }
+
+  get waiting() {
+    return this.queue.length;
+  }
+
+  get oldestAt() {
+    return this.queue.length ? this.queue[0].queued_at : null;
+  }
+
+  heldCheckIn(entryId) {
+    return this.queue.find((scan) => scan.action === "check_in" && scan.entry_key === entryId);
+  }
+
+  // Accepted check-ins waiting to be sent: the count on the screen includes them.
+  get heldArrivals() {
+    return this.queue.filter((scan) => scan.action === "check_in" && scan.local.accepted)
+      .length;
+  }
+
+  add(scan, local, now = Date.now()) {
+    scan.local = local;
+    scan.queued_at = now;
+    this.queue.push(scan);
+    save(this.storage, this.keys.queue, this.queue);
+    if (local.accepted && scan.action === "check_in" && scan.entry_key !== null) {
+      // A second scan of the same ticket is refused here until the server speaks.
+      this.roster.markArrival(scan.entry_key, scan.scanned_at);
+    }
+    this.changed();
+  }
+
+  due(now = Date.now()) {
+    return syncDue({
+      waiting: this.waiting,
+      oldestAt: this.oldestAt,
+      lastSync: this.lastSync,
+      lastFailure: this.lastFailure,
+      busy: this.busy,
+      now: now,
+    });
+  }
+
+  // One POST with up to BATCH_SIZE scans; returns whether it was answered.
+  async sync(now = Date.now) {
+    if (this.busy) return false;
+    this.busy = true;
+    const batch = this.queue.slice(0, BATCH_SIZE);
+    try {
+      const outcome = await this.post(syncBody(batch, this.cursor, new Date(now())));
+      if (outcome.status !== 200) {
+        this.lastFailure = now();
+        if (outcome.status === 401 || outcome.status === 403) this.refused(outcome.status);
+        return false;
+      }
+      this.settle(batch, outcome.data);
+      this.lastSync = now();
+      this.lastFailure = null;
+      return true;
+    } finally {
+      this.busy = false;
+      this.changed();
+    }
+  }
+
+  settle(batch, data) {
+    const sent = new Set(batch.map((scan) => scan.scan_id));
+    this.queue = this.queue.filter((scan) => !sent.has(scan.scan_id));
+    save(this.storage, this.keys.queue, this.queue);
+    this.roster.replace(mergedPeople(this.roster.people, data.roster), data.roster.cursor);
+    this.cursor = data.roster.cursor;
+    save(this.storage, this.keys.cursor, this.cursor);
+    const verdicts = new Map(data.verdicts.map((verdict) => [verdict.scan_id, verdict]));
+    for (const scan of batch) {
+      const verdict = verdicts.get(scan.scan_id);
+      if (verdict) this.learn(scan, verdict);
+    }
+    for (const scan of batch) {
+      const verdict = verdicts.get(scan.scan_id);
+      if (verdict) this.answered(scan, verdict);
+    }
+    this.synced(data);
+  }
+
+  // The roster copy follows the server's verdicts: an arrival it confirms (with its time),
+  // or one the phone assumed and the server refused. Later held check-ins still count.
+  learn(scan, verdict) {
+    if (scan.action !== "check_in" || !verdict.entry_id) return;
+    if (verdict.accepted || verdict.code === "already_checked_in") {
+      this.roster.markArrival(verdict.entry_id, verdict.time);
+    } else if (scan.local && scan.local.accepted) {
+      this.roster.markArrival(verdict.entry_id, null);
+    }
+  }
+}
