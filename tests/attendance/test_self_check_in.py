@@ -423,8 +423,9 @@ def test_the_screen_gets_its_codes_ahead_each_good_only_in_its_own_step(client, 
     with pytest.raises(TicketError, match="expired"):
         read_point_code(later["code"], now=frozen.timestamp())
     for steps_on in (3, 4):
-        assert read_point_code(later["code"], now=frozen.timestamp() + steps_on * STEP).step == (
-            later["step"]
+        assert (
+            read_point_code(later["code"], now=frozen.timestamp() + steps_on * STEP).step
+            == (later["step"])
         )
     with pytest.raises(TicketError, match="expired"):
         read_point_code(later["code"], now=frozen.timestamp() + 5 * STEP)
