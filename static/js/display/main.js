@@ -14,8 +14,8 @@ import {
   windowState,
 } from "./codes.js";
 
-// The count on the screen is for the room: every half minute is fresh enough.
-const COUNTS_MS = 30000;
+// The count on the screen is for the room: once a minute is fresh enough.
+const COUNTS_MS = 60000;
 const TICK_MS = 1000;
 const SVG = "http://www.w3.org/2000/svg";
 
