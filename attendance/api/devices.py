@@ -7,6 +7,7 @@ device, its point and session, and whether it may still scan. A revoked device, 
 whose pairer no longer keeps the point, is answered 401 at once.
 """
 
+from dataclasses import asdict
 from datetime import datetime
 from uuid import UUID
 
@@ -20,15 +21,19 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime
 
+from events.services import PersonDetails
+
 from .. import selectors
 from ..selectors import devices as device_selectors
 from ..selectors.sync import point_totals
-from ..services import batch
+from ..services import batch, phone_changes
 from ..services import devices as device_services
 from ..window import window_texts
 from . import MAX_SCANNED_TEXT
 
 router = Router(tags=["scanner devices"])
+# Walk-ins and undos are rare: a phone sends one at the end of a batch.
+MAX_CHANGES = 20
 
 # A batch of the most scans allowed is well under this; a body past it is refused before
 # it is read.
@@ -234,6 +239,23 @@ class BatchScanIn(Schema):
     action: str = Field("check_in", pattern="^(check_in|check_out)$")
 
 
+class WalkInPersonIn(Schema):
+    full_name: str = Field(max_length=300)
+    agency: str = Field("", max_length=300)
+    position: str = Field("", max_length=300)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=300)
+
+
+class ChangeIn(Schema):
+    change_id: UUID = Field(description="Made by the phone; a change sent again counts once.")
+    made_at: AwareDatetime = Field(description="The phone's clock when it was made.")
+    kind: str = Field(pattern="^(walk_in|undo)$")
+    entry_id: int | None = Field(None, description="Whose check-in an undo takes back.")
+    reason: str = Field("", max_length=300, description="Why an undo is made.")
+    person: WalkInPersonIn | None = Field(None, description="Who a walk-in is.")
+
+
 class SyncIn(Schema):
     sent_at: AwareDatetime = Field(
         description="The phone's clock as it sends: far from the server's, scan times are "
@@ -242,6 +264,11 @@ class SyncIn(Schema):
     scans: list[BatchScanIn] = Field(max_length=settings.SCANNER_BATCH_MAX_SCANS)
     roster_since: AwareDatetime | None = Field(
         None, description="The cursor of the last sync's roster; none for the whole roster."
+    )
+    changes: list[ChangeIn] = Field(
+        [],
+        max_length=MAX_CHANGES,
+        description="Walk-ins and undos, applied after the batch's scans, in order.",
     )
 
 
@@ -257,8 +284,19 @@ class VerdictOut(Schema):
     repeated: bool = False
 
 
+class ChangeOut(Schema):
+    change_id: UUID
+    accepted: bool
+    code: str
+    message: str
+    entry_id: int | None = None
+    name: str = ""
+    time: datetime | None = None
+
+
 class SyncOut(Schema):
     verdicts: list[VerdictOut]
+    changes: list[ChangeOut] = Field(description="One answer per change sent, in order.")
     counts: DeviceCountsOut
     roster: DeviceRosterChangesOut
 
@@ -297,6 +335,26 @@ def sync(request: HttpRequest, data: SyncIn) -> dict:
             }
             for verdict in verdicts
         ],
+        "changes": [
+            asdict(answer)
+            for answer in phone_changes.apply_changes(
+                device=device,
+                changes=[_change(change) for change in data.changes],
+                sent_at=data.sent_at,
+            )
+        ],
         "counts": _counts(device.participation),
         "roster": _roster(device.participation, data.roster_since),
     }
+
+
+def _change(change: ChangeIn) -> phone_changes.PhoneChange:
+    person = change.person
+    return phone_changes.PhoneChange(
+        change_id=change.change_id,
+        kind=change.kind,
+        made_at=change.made_at,
+        entry_id=change.entry_id,
+        reason=change.reason,
+        details=PersonDetails(**person.model_dump()) if person else None,
+    )

@@ -34,17 +34,23 @@ def _require_reason(reason: str, message: str) -> str:
 
 
 def check_in_walk_in(
-    *, actor: AbstractBaseUser, participation: SessionPoint, details: PersonDetails
+    *,
+    actor: AbstractBaseUser,
+    participation: SessionPoint,
+    details: PersonDetails,
+    at: datetime | None = None,
 ) -> RosterEntry:
-    """Someone at the door who is not on the roster: put on it and checked in at once.
+    """Someone at the door who is not on the roster: put on it and checked in at once;
+    `at` is when, for a walk-in a phone added offline (never later than now).
 
     Only inside the session's check-in window, like a scan; a walk-in refused outside it
     is recorded as a refused attempt (with no one to name: nobody was added)."""
     require_roster_keeper(actor, participation)
     now = timezone.now()
+    at = now if at is None else min(at, now)
     # A closed or cancelled session has its own refusal, from add_walk_in.
     session = participation.session
-    refused = window_refusal(session, now) if session.attendance_open else None
+    refused = window_refusal(session, at) if session.attendance_open else None
     if refused is not None:
         code, context = refused
         ScanAttempt.objects.create(
@@ -56,16 +62,15 @@ def check_in_walk_in(
             server_time=now,
         )
         raise ValidationError(scan_result(code, **context).message, code=code)
-    return _add_and_check_in(actor=actor, participation=participation, details=details)
+    return _add_and_check_in(actor=actor, participation=participation, details=details, at=at)
 
 
 @transaction.atomic
 def _add_and_check_in(
-    *, actor: AbstractBaseUser, participation: SessionPoint, details: PersonDetails
+    *, actor: AbstractBaseUser, participation: SessionPoint, details: PersonDetails, at: datetime
 ) -> RosterEntry:
     entry = add_walk_in(actor=actor, participation=participation, details=details)
-    now = timezone.now()
-    upsert_arrival(entry=entry, at=now, method=Method.WALK_IN, actor=actor)
+    upsert_arrival(entry=entry, at=at, method=Method.WALK_IN, actor=actor)
     attendance = Attendance.objects.get(pk=entry.pk)
     record_change(
         attendance,

@@ -21,7 +21,7 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import expect
 
-from attendance.models import Attendance, ScanAttempt, ScannerDevice
+from attendance.models import Attendance, AttendanceChange, ScanAttempt, ScannerDevice
 from attendance.services.devices import revoke_device, start_pairing
 from events.models import RosterEntry
 from events.services import add_to_roster
@@ -46,6 +46,19 @@ def twenty_at_song_lo(rush) -> list[RosterEntry]:
     return list(RosterEntry.objects.filter(participation=rush.song_lo).order_by("pk"))
 
 
+def paired_phone(rush, phone, live_server):
+    """The phone, signed in as nobody, paired on the pairing page; its scanner opened."""
+    pairing = start_pairing(actor=rush.coordinator, participation=rush.song_lo, name="Cửa Đông")
+    phone.context.clear_cookies()
+    page = phone.page
+    page.goto(live_server.url + "/attendance/pair/")
+    page.get_by_label("Mã ghép").fill(pairing.shown_code)
+    page.get_by_role("button", name="Ghép").click()
+    page.get_by_role("link", name="Mở máy quét").click()
+    expect(page.locator("#phone")).to_have_attribute("data-roster", "loaded")
+    return phone
+
+
 def test_a_paired_phone_scans_twenty_offline_and_the_batch_lands_once(
     transactional_db, rush, browser_for, live_server, tmp_path
 ):
@@ -54,15 +67,8 @@ def test_a_paired_phone_scans_twenty_offline_and_the_batch_lands_once(
     tickets = [ticket(entry) for entry in entries]
     revoked = entries[7]
     # given a phone paired to Sông Lô from the code the coordinator was shown
-    pairing = start_pairing(actor=rush.coordinator, participation=rush.song_lo, name="Cửa Đông")
-    phone = browser_for(rush.coordinator, tickets)
-    phone.context.clear_cookies()
+    phone = paired_phone(rush, browser_for(rush.coordinator, tickets), live_server)
     page = phone.page
-    page.goto(live_server.url + "/attendance/pair/")
-    page.get_by_label("Mã ghép").fill(pairing.shown_code)
-    page.get_by_role("button", name="Ghép").click()
-    page.get_by_role("link", name="Mở máy quét").click()
-    expect(page.locator("#phone")).to_have_attribute("data-roster", "loaded")
     expect(page.locator("#phone-point")).to_have_text(rush.song_lo.point.name)
     expect(page.locator("#counts")).to_have_text(f"0 / {SCANS}")
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -129,4 +135,57 @@ def test_a_paired_phone_scans_twenty_offline_and_the_batch_lands_once(
     # then it is refused at once and says so
     expect(page.locator("#phone-revoked")).to_be_visible()
     expect(page.locator("#phone")).to_have_attribute("data-state", "revoked")
+    assert phone.errors == []
+
+
+def test_a_walk_in_and_an_undo_made_offline_land_with_the_next_batch(
+    transactional_db, rush, browser_for, live_server
+):
+    # given a paired phone whose network dropped
+    manh = rush.entries[0]
+    phone = paired_phone(rush, browser_for(rush.coordinator, ""), live_server)
+    page = phone.page
+    phone.context.set_offline(True)
+
+    # when the coordinator checks Mạnh in by name, then takes it back
+    page.get_by_placeholder("Tên hoặc cơ quan").fill("manh")
+    page.locator("#search-results button").filter(has_text="Nguyễn Văn Mạnh").click()
+    expect(page.locator("#scan-result")).to_have_attribute("data-state", "ok")
+    expect(page.locator("#counts")).to_have_text("1 / 4")
+    page.get_by_role("button", name="Hủy lượt vừa quét").click()
+    page.locator("#undo-confirm").click()
+    expect(page.locator("#undo-error")).not_to_be_empty()
+    page.locator("#undo-reason").fill("Quét nhầm người")
+    page.locator("#undo-confirm").click()
+    expect(page.locator("#scan-result")).to_have_attribute("data-code", "undone")
+    expect(page.locator("#counts")).to_have_text("0 / 4")
+
+    # and adds someone at the door who is not on the roster
+    page.get_by_role("button", name="Đến trực tiếp").click()
+    page.locator("#walk-in-full_name").fill("Hoàng Văn Khách")
+    page.locator("#walk-in-submit").click()
+    expect(page.locator("#walk-in-form [data-error-for=phone]")).not_to_be_empty()
+    page.locator("#walk-in-agency").fill("UBND xã Sông Lô")
+    page.locator("#walk-in-phone").fill("0912345678")
+    page.locator("#walk-in-submit").click()
+    expect(page.locator("#scan-result")).to_have_attribute("data-code", "walk_in")
+    expect(page.locator("#counts")).to_have_text("1 / 5")
+    expect(page.locator("#pending-count")).to_have_text("3")
+    assert not ScanAttempt.objects.exists()
+
+    # when the network returns
+    phone.context.set_offline(False)
+
+    # then the check-in, its undo and the walk-in reach the server in that order
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=30_000)
+    assert Attendance.objects.get(pk=manh.pk).checked_in_at is None
+    undone = AttendanceChange.objects.get(attendance_id=manh.pk, kind="undone")
+    assert (undone.actor, undone.reason) == (rush.coordinator, "Quét nhầm người")
+    guest = RosterEntry.objects.get(person__full_name="Hoàng Văn Khách")
+    assert guest.participation == rush.song_lo
+    assert Attendance.objects.get(pk=guest.pk).checked_in_at is not None
+    expect(page.locator("#counts")).to_have_text("1 / 5")
+    # and the new delegate is on the phone's roster, to be found by name
+    page.get_by_placeholder("Tên hoặc cơ quan").fill("khach")
+    expect(page.locator("#search-results")).to_contain_text("Hoàng Văn Khách")
     assert phone.errors == []

@@ -34,10 +34,10 @@ const camel = (name) => name.replace(/-([a-z])/g, (match, letter) => letter.toUp
 
 // The strings the page hands the script, as the template writes them (untranslated), keyed
 // as element.dataset would key them: the tests read what a coordinator would read.
-export function templateStrings() {
-  const html = readFileSync(TEMPLATE, "utf8");
+export function templateStrings(template = TEMPLATE) {
+  const html = readFileSync(template, "utf8");
   const block = html.match(/<div id="scanner-i18n"[\s\S]*?><\/div>/);
-  if (!block) throw new Error("no #scanner-i18n in " + TEMPLATE.pathname);
+  if (!block) throw new Error("no #scanner-i18n in " + template.pathname);
   const strings = {};
   for (const match of block[0].matchAll(/data-([a-z-]+)="\{% translate '([^']*)' %\}"/g)) {
     strings[camel(match[1])] = match[2];

@@ -8,6 +8,10 @@ import { describe, test } from "node:test";
 import {
   ALREADY_HERE,
   BATCH_SIZE,
+  batchOf,
+  undoChange,
+  walkInChange,
+  walkInProblems,
   BUSY_MS,
   CHECKED_IN_HERE,
   IDLE_MS,
@@ -153,6 +157,7 @@ describe("when a batch goes", () => {
           action: "check_in",
         },
       ],
+      changes: [],
     });
   });
 });
@@ -180,7 +185,7 @@ describe("a sync", () => {
     const { sync, roster } = phone();
     const first = scanOf(MANH);
     sync.add(first, localVerdict(first, roster.person(1)));
-    assert.equal(sync.heldArrivals, 1);
+    assert.deepEqual(sync.heldCounts, { checkedIn: 1, onRoster: 0 });
     const second = scanOf(MANH, { id: "again" });
     assert.equal(localVerdict(second, roster.person(1), sync.heldCheckIn(1)).code, ALREADY_HERE);
   });
@@ -261,5 +266,74 @@ describe("a sync", () => {
     assert.equal(await sync.sync(), false);
     release();
     assert.equal(await first, true);
+  });
+});
+
+describe("walk-ins and undos made on the phone", () => {
+  const t = {
+    fullNameMissing: "Nhập họ tên.",
+    agencyMissing: "Ghi cơ quan.",
+    contactMissing: "Cho số điện thoại hoặc e-mail.",
+  };
+
+  test("a walk-in needs a name and a phone or an e-mail before it is queued", () => {
+    const none = walkInChange({ full_name: "  ", phone: "" });
+    assert.deepEqual(walkInProblems(none.person, t), {
+      full_name: "Nhập họ tên.",
+      agency: "Ghi cơ quan.",
+      phone: "Cho số điện thoại hoặc e-mail.",
+    });
+    const fine = walkInChange({
+      full_name: " Hoàng Văn Khách ",
+      agency: "UBND xã",
+      email: "khach@example.vn",
+    });
+    assert.deepEqual(walkInProblems(fine.person, t), {});
+    assert.equal(fine.name, "Hoàng Văn Khách");
+  });
+
+  test("a batch ends with the first change, so the server applies it in its place", () => {
+    const scans = [scanOf(MANH, { id: "a" }), scanOf(ANH, { id: "b" })];
+    const undo = undoChange({ entry_id: 1, name: MANH.name }, "Quét nhầm", { id: "u" });
+    const queue = [scans[0], undo, scans[1]];
+    assert.deepEqual(batchOf(queue).map((item) => item.scan_id), ["a", "u"]);
+    const body = syncBody(batchOf(queue), null, new Date("2026-12-05T01:00:00Z"));
+    assert.deepEqual(body.scans.map((scan) => scan.scan_id), ["a"]);
+    assert.deepEqual(body.changes, [
+      { change_id: "u", made_at: undo.scanned_at, kind: "undo", entry_id: 1, reason: "Quét nhầm" },
+    ]);
+  });
+
+  test("an undo frees the person for a new check-in and the counts follow", () => {
+    const { sync, roster } = phone();
+    const first = scanOf(MANH);
+    sync.add(first, localVerdict(first, roster.person(1)));
+    sync.add(undoChange({ entry_id: 1, name: MANH.name }, "Quét nhầm"), { accepted: true });
+    assert.equal(sync.heldCheckIn(1), undefined);
+    assert.equal(roster.person(1).checked_in_at, null);
+    assert.equal(localVerdict(scanOf(MANH, { id: "x" }), roster.person(1)).code, CHECKED_IN_HERE);
+    sync.add(walkInChange({ full_name: "Khách", phone: "0912345678" }), { accepted: true });
+    assert.deepEqual(sync.heldCounts, { checkedIn: 1, onRoster: 1 });
+  });
+
+  test("the server's answer to a change reaches the page like a scan's", async () => {
+    const { sync, heard } = phone({
+      post: async (body) => ({
+        status: 200,
+        data: {
+          ...answer(body.scans).data,
+          changes: body.changes.map((change) => ({
+            change_id: change.change_id,
+            accepted: false,
+            code: "not_checked_in",
+            message: "Người này chưa điểm danh.",
+          })),
+        },
+      }),
+    });
+    sync.add(undoChange({ entry_id: 2, name: ANH.name }, "Nhầm", { id: "u" }), { accepted: true });
+    await sync.sync();
+    assert.deepEqual(heard.answers, [["u", "not_checked_in"]]);
+    assert.equal(sync.waiting, 0);
   });
 });

@@ -29,7 +29,7 @@ import {
   SERVER_REASONS,
   ticketScan,
 } from "../../static/js/scanner/verdict.js";
-import { SCANNER_DIR, templateStrings } from "./helpers.mjs";
+import { SCANNER_DIR, TEMPLATE, templateStrings } from "./helpers.mjs";
 
 // The codes were written in checkin.py, where the check-in service lives; they may sit in a
 // sibling module of the same package, so the package is searched.
@@ -131,16 +131,50 @@ describe("every code the server can answer a scan with is handled", () => {
   }
 });
 
+// The modules a page's entry point loads, followed through their relative imports.
+function modulesOf(entry) {
+  const found = new Set();
+  const todo = [entry];
+  while (todo.length) {
+    const url = todo.pop();
+    if (found.has(url.href)) continue;
+    found.add(url.href);
+    const source = readFileSync(url, "utf8");
+    for (const match of source.matchAll(/\bfrom\s*"(\.{1,2}\/[^"]+)"/g)) {
+      todo.push(new URL(match[1], url));
+    }
+  }
+  return Array.from(found, (href) => new URL(href));
+}
+
+const PAGES = [
+  // The signed-in coordinator's scanner, and the paired phone's.
+  [TEMPLATE, new URL("main.js", SCANNER_DIR)],
+  [
+    new URL("../../templates/attendance/phone_scanner.html", import.meta.url),
+    new URL("../device/main.js", SCANNER_DIR),
+  ],
+];
+
 describe("the page gives the modules every string they use", () => {
-  test("each t.key in the modules is a data- attribute of #scanner-i18n", () => {
+  test("each t.key in the modules a page loads is a data- attribute of its #scanner-i18n", () => {
     const missing = [];
-    for (const file of readdirSync(SCANNER_DIR).filter((name) => name.endsWith(".js"))) {
-      const source = readFileSync(new URL(file, SCANNER_DIR), "utf8");
-      for (const match of source.matchAll(/\bt\.([A-Za-z]+)\b/g)) {
-        if (!(match[1] in t)) missing.push(`${file}: t.${match[1]}`);
+    for (const [template, entry] of PAGES) {
+      const strings = templateStrings(template);
+      for (const module of modulesOf(entry)) {
+        const source = readFileSync(module, "utf8");
+        for (const match of source.matchAll(/\bt\.([A-Za-z]+)\b/g)) {
+          if (!(match[1] in strings)) missing.push(`${module.pathname}: t.${match[1]}`);
+        }
       }
     }
     assert.deepEqual(missing, []);
+  });
+
+  test("every module of the scanner's folder is loaded by one of the pages", () => {
+    const loaded = new Set(PAGES.flatMap(([, entry]) => modulesOf(entry).map((url) => url.href)));
+    const files = readdirSync(SCANNER_DIR).filter((name) => name.endsWith(".js"));
+    for (const file of files) assert.ok(loaded.has(new URL(file, SCANNER_DIR).href), file);
   });
 
   test("the placeholders the modules fill are in the strings", () => {

@@ -8,17 +8,36 @@ import { createCamera, createRepeatFilter } from "../scanner/camera.js";
 import {
   ALREADY_HERE,
   CHECKED_IN_HERE,
+  localVerdict,
   overturns,
   PhoneSync,
   phoneKeys,
-  localVerdict,
+  undoChange,
+  walkInChange,
+  walkInProblems,
 } from "../scanner/batch.js";
 import { deviceFor, pairedPoints } from "../scanner/device.js";
-import { renderCounts, renderPending, renderSearch } from "../scanner/panels.js";
+import {
+  createPanels,
+  renderCounts,
+  renderPending,
+  renderSearch,
+  showErrors,
+} from "../scanner/panels.js";
 import { RosterCache } from "../scanner/roster.js";
 import { load, save } from "../scanner/storage.js";
 import { clock, fill } from "../scanner/text.js";
-import { answerView, createDisplay, personScan, readyView, recognised, ticketScan } from "../scanner/verdict.js";
+import { LastCheckIn } from "../scanner/undo.js";
+import {
+  answerView,
+  createDisplay,
+  personScan,
+  readyView,
+  recognised,
+  ticketScan,
+  undoneView,
+  walkInView,
+} from "../scanner/verdict.js";
 import { createWindowNotice } from "../scanner/window.js";
 
 const TICK_MS = 1000;
@@ -106,6 +125,13 @@ function start(root, storage) {
     },
     lang
   );
+  const togglePanel = createPanels({
+    "walk-in-panel": $("walk-in-toggle"),
+    "undo-panel": $("undo-button"),
+  });
+  const lastCheckIn = new LastCheckIn(storage, keys.last, (value) => {
+    $("undo-button").disabled = !value;
+  });
   let point = load(storage, keys.point, null);
   let counts = point ? point.counts : null;
   let checkInWindow = null;
@@ -133,9 +159,12 @@ function start(root, storage) {
 
   function showCounts() {
     if (!counts) return;
-    const checkedIn = counts.checked_in + sync.heldArrivals;
-    const percent = counts.on_roster ? Math.round((100 * checkedIn) / counts.on_roster) : 0;
-    renderCounts({ counts: $("counts"), percent: $("counts-percent") }, checkedIn, counts.on_roster, percent);
+    const held = sync.heldCounts;
+    const checkedIn = counts.checked_in + held.checkedIn;
+    const onRoster = counts.on_roster + held.onRoster;
+    const percent = onRoster ? Math.round((100 * checkedIn) / onRoster) : 0;
+    const elements = { counts: $("counts"), percent: $("counts-percent") };
+    renderCounts(elements, checkedIn, onRoster, percent);
   }
 
   function showQueue() {
@@ -257,6 +286,55 @@ function start(root, storage) {
     display.show(view);
     display.log(view.state, view.line, scan.scanned_at);
     sync.add(scan, local);
+    if (local.accepted && scan.action === "check_in" && scan.entry_key !== null) {
+      lastCheckIn.set({ entry_id: scan.entry_key, name: scan.name, agency: scan.agency });
+    }
+    showSearch();
+  }
+
+  // A walk-in is added on this phone at once and sent with the next batch.
+  function submitWalkIn(event) {
+    event.preventDefault();
+    if (root.dataset.state === "revoked") return;
+    const form = $("walk-in-form");
+    const change = walkInChange(Object.fromEntries(new FormData(form).entries()));
+    const problems = walkInProblems(change.person, t);
+    showErrors(form, problems);
+    if (Object.keys(problems).length) return;
+    form.reset();
+    togglePanel("walk-in-panel", false);
+    const view = walkInView({ name: change.name, agency: change.agency }, t);
+    display.show(view);
+    display.log(view.state, view.line, change.scanned_at);
+    sync.add(change, { accepted: true, code: "walk_in" });
+    // Their entry is made by the server: until then there is nothing to undo.
+    lastCheckIn.set(null);
+  }
+
+  function openUndo() {
+    const last = lastCheckIn.value;
+    if (!last) return;
+    $("undo-name").textContent = last.name + (last.agency ? " · " + last.agency : "");
+    $("undo-error").textContent = "";
+    togglePanel("undo-panel", true);
+  }
+
+  function submitUndo(event) {
+    event.preventDefault();
+    const last = lastCheckIn.value;
+    const reason = $("undo-reason").value.trim();
+    if (!last) return;
+    if (!reason) {
+      $("undo-error").textContent = t.undoReason;
+      return;
+    }
+    $("undo-form").reset();
+    togglePanel("undo-panel", false);
+    const view = undoneView(last, t);
+    display.show(view);
+    display.log(view.state, view.line);
+    sync.add(undoChange(last, reason), { accepted: true, code: "undone" });
+    lastCheckIn.set(null);
     showSearch();
   }
 
@@ -297,6 +375,12 @@ function start(root, storage) {
   $("camera-start").addEventListener("click", camera.start);
   $("camera-stop").addEventListener("click", camera.stop);
   $("search-input").addEventListener("input", showSearch);
+  $("walk-in-toggle").addEventListener("click", () => togglePanel("walk-in-panel"));
+  $("walk-in-form").addEventListener("submit", submitWalkIn);
+  $("undo-button").addEventListener("click", openUndo);
+  $("undo-cancel").addEventListener("click", () => togglePanel("undo-panel", false));
+  $("undo-form").addEventListener("submit", submitUndo);
+  $("undo-button").disabled = !lastCheckIn.value;
   $("sync-now").addEventListener("click", () => sync.sync());
   $("pending-toggle").addEventListener("click", () => {
     $("pending-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });

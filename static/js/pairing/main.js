@@ -10,4 +10,7 @@ if (paired) {
     participationId: Number(paired.dataset.participation),
   });
   delete paired.dataset.token;
+  // The scanner opens with the token this page has just kept, not before.
+  const open = document.getElementById("open-scanner");
+  if (open) open.hidden = false;
 }

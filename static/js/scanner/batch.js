@@ -11,7 +11,7 @@
 //
 // No DOM here: the page (js/device/main.js) hands in storage, the request and callbacks.
 
-import { load, save } from "./storage.js";
+import { load, save, uuid } from "./storage.js";
 
 export const BATCH_SIZE = 50;
 export const BUSY_MS = 10000;
@@ -26,6 +26,69 @@ export const ALREADY_HERE = "already_checked_in_offline";
 export const UNKNOWN_HERE = "not_on_roster_offline";
 export const UNCHECKED = "pending";
 
+// Walk-ins and undos wait in the same queue as scans, each with its own id (scan_id here,
+// change_id to the server) and time; a batch ends with the first of them, so the server
+// applies it after the scans made before it and before those made after.
+export const WALK_IN = "walk_in";
+export const UNDO = "undo";
+
+export function isChange(item) {
+  return item.kind === WALK_IN || item.kind === UNDO;
+}
+
+export function walkInChange(fields, { id = uuid(), now = new Date() } = {}) {
+  const person = {
+    full_name: (fields.full_name || "").trim(),
+    agency: (fields.agency || "").trim(),
+    position: (fields.position || "").trim(),
+    phone: (fields.phone || "").trim(),
+    email: (fields.email || "").trim(),
+  };
+  return {
+    kind: WALK_IN,
+    scan_id: id,
+    scanned_at: now.toISOString(),
+    person: person,
+    name: person.full_name,
+    agency: person.agency,
+    entry_key: null,
+  };
+}
+
+// What the phone can tell is wrong with a walk-in before the server sees it, by field.
+export function walkInProblems(person, t) {
+  const problems = {};
+  if (!person.full_name) problems.full_name = t.fullNameMissing;
+  // Needed only for someone new to the directory, which the phone cannot tell offline.
+  if (!person.agency) problems.agency = t.agencyMissing;
+  if (!person.phone && !person.email) problems.phone = t.contactMissing;
+  return problems;
+}
+
+// last: the check-in to take back ({entry_id, name, agency}).
+export function undoChange(last, reason, { id = uuid(), now = new Date() } = {}) {
+  return {
+    kind: UNDO,
+    scan_id: id,
+    scanned_at: now.toISOString(),
+    entry_id: last.entry_id,
+    entry_key: last.entry_id,
+    reason: reason.trim(),
+    name: last.name,
+    agency: last.agency || "",
+  };
+}
+
+// The next batch: up to BATCH_SIZE from the front of the queue, ending at its first change.
+export function batchOf(queue) {
+  const batch = [];
+  for (const item of queue.slice(0, BATCH_SIZE)) {
+    batch.push(item);
+    if (isChange(item)) break;
+  }
+  return batch;
+}
+
 // One set of keys per point the phone is paired to.
 export function phoneKeys(participationId) {
   const prefix = "diemcau.phone." + participationId + ".";
@@ -34,6 +97,7 @@ export function phoneKeys(participationId) {
     roster: prefix + "roster",
     cursor: prefix + "cursor",
     point: prefix + "point",
+    last: prefix + "last",
   };
 }
 
@@ -55,17 +119,27 @@ export function overturns(local, verdict) {
   return Boolean(local) && local.accepted !== null && local.accepted !== verdict.accepted;
 }
 
-export function syncBody(scans, cursor, now = new Date()) {
+function changeBody(item) {
+  const body = { change_id: item.scan_id, made_at: item.scanned_at, kind: item.kind };
+  if (item.kind === WALK_IN) body.person = item.person;
+  else Object.assign(body, { entry_id: item.entry_id, reason: item.reason });
+  return body;
+}
+
+export function syncBody(items, cursor, now = new Date()) {
   return {
     sent_at: now.toISOString(),
     roster_since: cursor,
-    scans: scans.map((scan) => ({
-      scan_id: scan.scan_id,
-      scanned_at: scan.scanned_at,
-      payload: scan.payload,
-      entry_id: scan.entry_id,
-      action: scan.action,
-    })),
+    scans: items
+      .filter((item) => !isChange(item))
+      .map((scan) => ({
+        scan_id: scan.scan_id,
+        scanned_at: scan.scanned_at,
+        payload: scan.payload,
+        entry_id: scan.entry_id,
+        action: scan.action,
+      })),
+    changes: items.filter(isChange).map(changeBody),
   };
 }
 
@@ -121,14 +195,32 @@ export class PhoneSync {
     return this.queue.length ? this.queue[0].queued_at : null;
   }
 
+  // A check-in of this person waiting here and not taken back by an undo waiting after it.
   heldCheckIn(entryId) {
-    return this.queue.find((scan) => scan.action === "check_in" && scan.entry_key === entryId);
+    let held;
+    for (const item of this.queue) {
+      if (item.entry_key !== entryId) continue;
+      if (item.kind === UNDO) held = undefined;
+      else if (item.action === "check_in" && item.local && item.local.accepted) held = item;
+    }
+    return held;
   }
 
-  // Accepted check-ins waiting to be sent: the count on the screen includes them.
-  get heldArrivals() {
-    return this.queue.filter((scan) => scan.action === "check_in" && scan.local.accepted)
-      .length;
+  // What the waiting items add to the server's last counts: the screen shows them at once.
+  get heldCounts() {
+    let checkedIn = 0;
+    let onRoster = 0;
+    for (const item of this.queue) {
+      if (item.kind === WALK_IN) {
+        checkedIn++;
+        onRoster++;
+      } else if (item.kind === UNDO) {
+        checkedIn--;
+      } else if (item.action === "check_in" && item.local && item.local.accepted) {
+        checkedIn++;
+      }
+    }
+    return { checkedIn, onRoster };
   }
 
   add(scan, local, now = Date.now()) {
@@ -136,7 +228,8 @@ export class PhoneSync {
     scan.queued_at = now;
     this.queue.push(scan);
     save(this.storage, this.keys.queue, this.queue);
-    if (local.accepted && scan.action === "check_in" && scan.entry_key !== null) {
+    if (scan.kind === UNDO) this.roster.markArrival(scan.entry_key, null);
+    else if (local.accepted && scan.action === "check_in" && scan.entry_key !== null) {
       // A second scan of the same ticket is refused here until the server speaks.
       this.roster.markArrival(scan.entry_key, scan.scanned_at);
     }
@@ -158,7 +251,7 @@ export class PhoneSync {
   async sync(now = Date.now) {
     if (this.busy) return false;
     this.busy = true;
-    const batch = this.queue.slice(0, BATCH_SIZE);
+    const batch = batchOf(this.queue);
     try {
       const outcome = await this.post(syncBody(batch, this.cursor, new Date(now())));
       if (outcome.status !== 200) {
@@ -184,6 +277,7 @@ export class PhoneSync {
     this.cursor = data.roster.cursor;
     save(this.storage, this.keys.cursor, this.cursor);
     const verdicts = new Map(data.verdicts.map((verdict) => [verdict.scan_id, verdict]));
+    for (const answer of data.changes || []) verdicts.set(answer.change_id, answer);
     for (const scan of batch) {
       const verdict = verdicts.get(scan.scan_id);
       if (verdict) this.learn(scan, verdict);
@@ -198,7 +292,7 @@ export class PhoneSync {
   // The roster copy follows the server's verdicts: an arrival it confirms (with its time),
   // or one the phone assumed and the server refused. Later held check-ins still count.
   learn(scan, verdict) {
-    if (scan.action !== "check_in" || !verdict.entry_id) return;
+    if (isChange(scan) || scan.action !== "check_in" || !verdict.entry_id) return;
     if (verdict.accepted || verdict.code === "already_checked_in") {
       this.roster.markArrival(verdict.entry_id, verdict.time);
     } else if (scan.local && scan.local.accepted) {
