@@ -5,16 +5,19 @@ Bridge points and sessions are placed by the point's unit (a point in R's subtre
 by their own unit. Invited counts roster entries not taken off; checked in, entries with a
 check-in time; late, a check-in later than the session's grace (`late_after_minutes`) after
 its start; completed, `Completion.completed` for the programme of the sessions. Each report
-is one grouped query (plus a subquery per completion figure), whatever the rows.
+is one grouped query (plus a subquery per completion figure), whatever the rows; a page of
+the per-point report (`paged_points`) aggregates only the rows of its own points.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -45,8 +48,9 @@ def _late_after(prefix: str) -> ExpressionWrapper:
     )
 
 
-def _count(queryset: QuerySet, distinct: str = "pk") -> Coalesce:
-    """A correlated COUNT(DISTINCT ...) of `queryset` as an integer annotation."""
+def _counted(queryset: QuerySet, distinct: str) -> Subquery:
+    """A correlated COUNT(DISTINCT ...) of `queryset`: an aggregate without GROUP BY, so it
+    gives a row, 0 when nothing matches."""
     counted = (
         queryset.order_by()
         .annotate(_one=Value(1))
@@ -54,7 +58,25 @@ def _count(queryset: QuerySet, distinct: str = "pk") -> Coalesce:
         .annotate(n=Count(distinct, distinct=True))
         .values("n")
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _count(queryset: QuerySet, distinct: str = "pk") -> Coalesce:
+    """`_counted` as an integer annotation."""
+    return Coalesce(_counted(queryset, distinct), 0)
+
+
+def taking_part(filters: ReportFilters) -> QuerySet[BridgePoint]:
+    """The bridge points under the root still taking part in one of the sessions, in the
+    report's order, without their figures: the rows `points` gives, cheap to count and page."""
+    standing = SessionPoint.objects.filter(
+        point=OuterRef("pk"), session__in=filters.sessions(), removed_at=None
+    )
+    return (
+        BridgePoint.objects.filter(unit__path__startswith=filters.root.path)
+        .filter(Exists(standing))
+        .order_by("unit__path", "name", "pk")
+    )
 
 
 def points(filters: ReportFilters) -> QuerySet[BridgePoint]:
@@ -93,11 +115,28 @@ def points(filters: ReportFilters) -> QuerySet[BridgePoint]:
                 filter=checked
                 & Q(participations__roster__attendance__checked_in_at__gt=late_after),
             ),
-            completed=_count(completions, "person_id"),
+            # Not `_count`: wrapped in Coalesce, the subquery joins the GROUP BY, and
+            # PostgreSQL runs it once per roster row (300,000 times for a national session)
+            # instead of once per point.
+            completed=_counted(completions, "person_id"),
         )
         .select_related("unit")
         .order_by("unit__path", "name", "pk")
     )
+
+
+def paged_points(filters: ReportFilters, number: object, per_page: int) -> Page:
+    """One page of `points`, as `Paginator(points(filters), per_page).get_page(number)`
+    would give it, in three queries whatever the session's size: the points are counted and
+    paged without their figures (`taking_part`), then only the page's points are aggregated.
+
+    Paging the grouped query itself would join, group and sort every roster row of every
+    point (300,000 for a national session) to show a page of them."""
+    page = Paginator(taking_part(filters), per_page).get_page(number)
+    # The ids as values, not as a subquery: given a subquery, PostgreSQL cannot tell that it
+    # names a page's points, and joins every roster row before keeping theirs.
+    shown = list(page.object_list.values_list("pk", flat=True))
+    return Page(list(points(filters).filter(pk__in=shown)), page.number, page.paginator)
 
 
 @dataclass(frozen=True)

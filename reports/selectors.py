@@ -11,7 +11,7 @@ from .filters import (
     validated,
 )
 from .history import History, history
-from .points import agencies, points, programme_sessions, programme_totals
+from .points import agencies, paged_points, points, programme_sessions, programme_totals
 from .roster import roster_count, roster_rows
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "coverage",
     "csv_lines",
     "history",
+    "paged_points",
     "points",
     "programme_sessions",
     "programme_totals",

@@ -37,7 +37,7 @@ from .selectors import (
     coverage,
     csv_lines,
     history,
-    points,
+    paged_points,
     programme_sessions,
     programme_totals,
     report_programmes_for,
@@ -99,8 +99,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def points_page(request: HttpRequest) -> HttpResponse:
     def build(filters: ReportFilters) -> dict[str, object]:
-        page = Paginator(points(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-        return {"page": page}
+        return {"page": paged_points(filters, request.GET.get("page"), PAGE_SIZE)}
 
     return _report_page(request, "reports/points.html", "points", build)
 

@@ -14,7 +14,7 @@ from ..selectors import (
     agencies,
     coverage,
     history,
-    points,
+    paged_points,
     programme_sessions,
     programme_totals,
     resolve_filters,
@@ -106,10 +106,12 @@ def coverage_report(request: HttpRequest, query: Query[ReportQuery]) -> dict[str
 def points_report(request: HttpRequest, query: Query[PagedReportQuery]) -> dict[str, object]:
     """Per bridge point: invited, checked in, on time, late, completed."""
     filters = resolve_filters(request.user, query.data())
-    page, paging = _page(query, points(filters))
+    page = paged_points(filters, query.page, PAGE_SIZE)
     return {
         "filters": _scope(filters),
-        **paging,
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
         "results": [
             {
                 "point_id": point.pk,
