@@ -342,7 +342,7 @@ def display_code(request: HttpRequest, participation_id: int) -> dict:
     return {
         "code": codes[0]["code"],
         "url": codes[0]["url"],
-        "svg": qr_svg(codes[0]["url"]),
+        "svg": qr_svg(codes[0]["url"], mask=SCREEN_QR_MASK),
         "step": step,
         "seconds_left": seconds_left(now),
         "window": notice.state,
