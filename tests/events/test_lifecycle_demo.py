@@ -35,3 +35,31 @@ def test_the_demos_past_sessions_are_held_and_the_coming_one_scheduled():
         past.values_list("pk", flat=True)
     )
     assert warned.count() == len(set(warned.values_list("session_id", "user_id")))
+
+
+def test_the_demos_programmes_collate_only_where_their_sessions_are_closed():
+    from certificates.demo import load_demo_certificates
+    from certificates.services.guards import collation_refusal, open_sessions
+    from training.models import Programme
+
+    # given the demo's sessions and certificates, advanced as `make run` does
+    directory = load_demo_directory()
+    points = load_demo_points(directory)
+    load_demo_sessions(directory, points)
+    load_demo_certificates(directory, points)
+    advance_demo_sessions()
+
+    # then a programme may be collated exactly when none of its sessions is left open
+    programmes = list(Programme.objects.all())
+    assert programmes
+    collatable = []
+    for programme in programmes:
+        refusal = collation_refusal(programme)
+        if open_sessions(programme):
+            assert refusal, programme.title
+        elif not refusal:
+            collatable.append(programme)
+    # and the demo has one of each: the certificates' programme, whose sessions are closed,
+    # and one still waiting for its held sessions to be closed
+    assert collatable
+    assert any(open_sessions(programme) for programme in programmes)
