@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
+from ninja.renderers import JSONRenderer
 
 from ..selectors import dashboard as selectors
 
@@ -87,10 +88,16 @@ def dashboard_data(dashboard: selectors.Dashboard) -> dict:
 # organiser watching; it shrinks tenfold. It carries no secret, so compression leaks none.
 @router.get("/sessions/{session_id}", response=DashboardOut, url_name="dashboard")
 @decorate_view(gzip_page)
-def session_dashboard(request: HttpRequest, session_id: int) -> dict:
+def session_dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     """Every bridge point of the session in the caller's scope: state (not_started,
     checking_in, done), invited, checked in, on time, late, last scan, and whether it is
     still silent ten minutes before the start; grouped by province, with check-ins per
     five minutes. Organisers only (403); a session outside their scope answers 404."""
     session = selectors.get_dashboard_session(request.user, session_id)
-    return dashboard_data(selectors.dashboard_for(request.user, session))
+
+    def render(dashboard: selectors.Dashboard) -> bytes:
+        data = DashboardOut.model_validate(dashboard_data(dashboard)).model_dump()
+        return JSONRenderer().render(request, data, response_status=200).encode()
+
+    body = selectors.shared_answer(request.user, session, render)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMinute
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from directory.models import AdministrativeUnit
@@ -278,6 +279,25 @@ def _cut_to_scope(session: Session, whole: "Dashboard", scope: Scope, seconds: i
             ),
         )
     return replace(whole, groups=groups, totals=totals, timeline=timeline)
+
+
+def shared_answer(
+    user: AbstractBaseUser, session: Session, render: Callable[["Dashboard"], bytes]
+) -> bytes:
+    """`render(dashboard_for(user, session))`, rendered at most once per interval for each
+    scope: every organiser of the nation polls the same megabyte of JSON, and writing it
+    out cost ten times what cutting it did."""
+    scope = scope_for(user)
+    seconds = shared_seconds()
+    if seconds <= 0:
+        return render(dashboard_for(user, session))
+    roots = "national" if scope.national else ",".join(sorted(scope.unit_paths))
+    # The answer names groups in the caller's language.
+    return _shared(
+        _shared_key(session, seconds, f"answer:{get_language()}:{roots}"),
+        seconds,
+        lambda: render(dashboard_for(user, session)),
+    )
 
 
 def shared_counts(user: AbstractBaseUser, session: Session) -> SessionCounts:

@@ -229,3 +229,26 @@ def test_a_computation_under_way_elsewhere_is_waited_for_not_repeated(
     # then it waited for the other's value instead of computing its own
     assert value == "computed elsewhere"
     assert len(sleeps) == 1
+
+
+def test_the_answer_is_written_out_once_per_scope_and_interval(
+    client, network, ministry_organiser, vinh_phuc_organiser, national, monkeypatch
+):
+    # given the answers are counted as they are written out
+    from attendance.api import dashboard as api
+
+    written = []
+    real = api.dashboard_data
+    monkeypatch.setattr(api, "dashboard_data", lambda board: written.append(1) or real(board))
+    colleague = factories.organiser(None, username="vu-cchc-2")
+
+    # when two national organisers and a provincial one poll in the same interval, twice
+    answers = {}
+    for user in (ministry_organiser, colleague, vinh_phuc_organiser) * 2:
+        client.force_login(user)
+        answers.setdefault(user.pk, []).append(client.get(api_url(national)).json())
+
+    # then one answer was written for the nation and one for the province
+    assert len(written) == 2
+    assert answers[ministry_organiser.pk][0] == answers[colleague.pk][1]
+    assert answers[vinh_phuc_organiser.pk][0]["totals"]["points"] == 2
