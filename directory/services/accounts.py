@@ -1,16 +1,17 @@
 """Staff roles and the attendees' one-time sign-in links."""
 
+from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
@@ -83,7 +84,6 @@ def request_sign_in_link(*, email: str) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
     """The sign-in account of a person, made on first use without a password; one account
     however many copies of the person a sending holds, and whichever makes it first."""
@@ -107,6 +107,60 @@ def ensure_attendee_account(*, person: Person) -> AbstractBaseUser:
         fresh.save(update_fields=["user", "updated_at"])
     person.user = fresh.user
     return fresh.user
+
+
+def _new_account(person: Person) -> AbstractBaseUser | None:
+    """An unsaved account for a person, as ensure_attendee_account makes it; None when its
+    fields do not validate (that one makes it, and says why, when it is needed)."""
+    User = get_user_model()
+    user = User(username=f"person-{person.pk}", email=person.email)
+    user.first_name = person.full_name[:150]  # family name first, see ensure_attendee_account
+    user.set_unusable_password()
+    try:
+        # The username is new by construction (looked up just before, under the lock).
+        user.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError:
+        return None
+    return user
+
+
+def ensure_attendee_accounts(*, people: Iterable[Person]) -> None:
+    """ensure_attendee_account for many people in a constant number of queries (a sending's
+    chunk makes its attendees' accounts at once): every copy given gets its account."""
+    people = [person for person in people if person.user_id is None]
+    if people:
+        with transaction.atomic():
+            _make_accounts(people)
+
+
+def _make_accounts(people: list[Person]) -> None:
+    locked = list(
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk__in={person.pk for person in people})
+        .order_by("pk")  # one order for every sender, so two chunks never deadlock
+    )
+    accounts = {person.pk: person.user for person in locked if person.user_id is not None}
+    needing = [person for person in locked if person.user_id is None]
+    User = get_user_model()
+    found = User.objects.in_bulk(
+        [f"person-{person.pk}" for person in needing], field_name="username"
+    )
+    made = {}
+    for person in needing:
+        user = found.get(f"person-{person.pk}") or _new_account(person)
+        if user is not None:
+            made[person.pk] = user
+    User.objects.bulk_create([user for user in made.values() if user.pk is None])
+    now = timezone.now()
+    for person in needing:
+        if person.pk in made:
+            person.user, person.updated_at = made[person.pk], now
+    Person.objects.bulk_update([p for p in needing if p.pk in made], ["user", "updated_at"])
+    accounts.update(made)
+    for person in people:
+        if person.pk in accounts:
+            person.user = accounts[person.pk]
 
 
 def sign_in_link(person: Person, next_url: str = "") -> str:

@@ -28,7 +28,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from common.ratelimit import count_hit
+from directory.services.accounts import ensure_attendee_accounts
 
+from ..calendars import SharedInvitations
 from ..models import Notice, RosterEntry, Session
 from .channels import Channel, DeliveryError, TemporaryFailure
 from .content import recipient_address, render
@@ -94,6 +96,22 @@ def _load(ids: list[int], token: str) -> list[Notice]:
         )
         .prefetch_related("session__agenda_items")
         .order_by("pk")
+    )
+
+
+def _make_accounts(notices: list[Notice], now: datetime) -> None:
+    """The accounts behind the sign-in links of a chunk's messages, made for the whole chunk
+    in a few queries rather than a few for each message (the link of every notice about a
+    roster entry signs its person in)."""
+    ensure_attendee_accounts(
+        people=[
+            notice.person
+            for notice in notices
+            if notice.entry_id is not None
+            and notice.person_id is not None
+            and not _reason_to_skip(notice, now)
+            and recipient_address(notice)
+        ]
     )
 
 
@@ -182,6 +200,9 @@ class _Chunk:
         self.token = token
         self.sent: dict[int, str] = {}
         self.renewed = time.monotonic()
+        # Its messages' calendars share what they have in common (its rows were loaded
+        # together, so they agree on it).
+        self.calendars: SharedInvitations = {}
 
     def keep_lease(self, report: SendReport) -> None:
         """Renew the lease of what is still ours, once a third of it has gone by."""
@@ -251,7 +272,9 @@ def _deliver(
         _finish(notice, token, report, status=Status.SKIPPED, problem=Problem.NO_ADDRESS)
         return
     try:
-        message = render(notice, roster_size=sizes.get(notice.participation_id))
+        message = render(
+            notice, roster_size=sizes.get(notice.participation_id), calendars=chunk.calendars
+        )
         _throttle()
         channels.get(notice.channel).send(message)
     except DeliveryError as failure:
@@ -297,6 +320,7 @@ def send_due_notices(*, seconds: float | None = None) -> SendReport:
             if not ids:
                 break
             notices = _load(ids, token)
+            _make_accounts(notices, timezone.now())
             sizes = _roster_sizes(notices)
             chunk = _Chunk(token)
             try:
