@@ -220,6 +220,7 @@ STATICFILES_DIRS = [
     # Installed by `npm ci` at setup; never committed, never loaded from a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
+    ("vendor/qrcode-generator", BASE_DIR / "node_modules" / "qrcode-generator" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     ("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
 ]

@@ -15,12 +15,14 @@ import {
   needsCodes,
   NOT_OPEN_YET,
   OPEN,
+  qrMatrix,
   qrPath,
   RETRY_MS,
   shareLeft,
   SWITCH_LATE_MS,
   windowState,
 } from "../../static/js/display/codes.js";
+import qrcode from "qrcode-generator";
 
 const STEP_MS = 30000;
 const FIRST_STEP = 59000000;
@@ -39,7 +41,6 @@ function answer({ serverTime = at(FIRST_STEP) + 12000, steps = 11 } = {}) {
       starts_at: new Date(at(FIRST_STEP + n)).toISOString(),
       code: "DCP.5." + (FIRST_STEP + n) + ".tag",
       url: "https://example.test/here/" + (FIRST_STEP + n) + "/",
-      modules: ["e", "a", "0"],
     })),
   };
 }
@@ -135,16 +136,28 @@ describe("the check-in window", () => {
   });
 });
 
-describe("the QR drawn from the server's rows", () => {
+describe("the QR the screen draws", () => {
   test("has one rectangle per run of dark modules", () => {
-    // 3 modules a row: 1110 → all dark; 1010 → first and last; 0000 → none.
-    assert.equal(qrPath(["e", "a", "0"]), "M0 0h3v1h-3zM0 1h1v1h-1zM2 1h1v1h-1z");
+    const rows = [
+      [true, true, true],
+      [true, false, true],
+      [false, false, false],
+    ];
+    assert.equal(qrPath(rows), "M0 0h3v1h-3zM0 1h1v1h-1zM2 1h1v1h-1z");
   });
 
-  test("reads rows longer than one hexadecimal digit", () => {
-    // 6 modules: 0111 1100 → dark from the second to the sixth.
-    const rows = ["7c", "00", "00", "00", "00", "00"];
-    assert.equal(qrPath(rows), "M1 0h5v1h-5z");
+  test("is the code of the URL, made on the screen, with a quiet zone", () => {
+    const url = "https://diemcau.example.vn/attendance/here/DCP.123.98765.abcdef0123456789abcd/";
+    const rows = qrMatrix(url, qrcode);
+    // a version large enough for the URL, square, with two light modules around it
+    assert.ok(rows.length >= 25 + 4, String(rows.length));
+    assert.ok(rows.every((row) => row.length === rows.length));
+    assert.ok(rows[0].every((dark) => !dark) && rows[1].every((dark) => !dark));
+    assert.ok(rows.every((row) => !row[0] && !row[1] && !row.at(-1) && !row.at(-2)));
+    // the finder pattern's corner is dark, where every reader looks for it
+    assert.equal(rows[2][2], true);
+    // and the same URL always gives the same drawing
+    assert.deepEqual(qrMatrix(url, qrcode), rows);
   });
 });
 
@@ -161,6 +174,7 @@ describe("the page", () => {
       'id="display-offline"',
       'id="display-window"',
       'type="module" src="{% static \'js/display/main.js\' %}"',
+      "vendor/qrcode-generator/qrcode.js",
     ]) {
       assert.ok(page.includes(needed), needed);
     }

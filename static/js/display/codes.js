@@ -40,7 +40,6 @@ export function fromAnswer(data, sentAt, receivedAt) {
         startsAt: Date.parse(code.starts_at),
         code: code.code,
         url: code.url,
-        modules: code.modules,
       }))
       .sort((a, b) => a.startsAt - b.startsAt),
   };
@@ -84,16 +83,35 @@ export function windowState(now, opensAt, closesAt) {
   return OPEN;
 }
 
-// The dark modules of a QR as one SVG path: `rows` as the server sends them (each row's
-// modules as bits in hex, most significant first), one rectangle per run of dark modules.
+// The QR of `text` as rows of booleans (dark or not) with a quiet zone of `border` modules,
+// made on the screen by qrcode-generator (vendor/qrcode-generator/qrcode.js, a classic script
+// whose `qrcode` the page has; Node tests hand it in): the server only signs the codes.
+export function qrMatrix(text, encoder = globalThis.qrcode, border = 2) {
+  const code = encoder(0, "M");
+  code.addData(text);
+  code.make();
+  const count = code.getModuleCount();
+  const size = count + 2 * border;
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = [];
+    for (let x = 0; x < size; x++) {
+      const r = y - border;
+      const c = x - border;
+      row.push(r >= 0 && c >= 0 && r < count && c < count && code.isDark(r, c));
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+// The dark modules as one SVG path, one rectangle per run of dark modules in a row.
 export function qrPath(rows) {
-  const size = rows.length;
   const parts = [];
-  rows.forEach((hex, y) => {
+  rows.forEach((row, y) => {
     let run = 0;
-    for (let x = 0; x <= size; x++) {
-      const dark = x < size && ((parseInt(hex[x >> 2], 16) >> (3 - (x & 3))) & 1) === 1;
-      if (dark) {
+    for (let x = 0; x <= row.length; x++) {
+      if (x < row.length && row[x]) {
         run++;
       } else if (run) {
         parts.push("M" + (x - run) + " " + y + "h" + run + "v1h-" + run + "z");

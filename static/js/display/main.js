@@ -9,6 +9,7 @@ import {
   LOW_SPREAD_MS,
   needsCodes,
   OPEN,
+  qrMatrix,
   qrPath,
   shareLeft,
   windowState,
@@ -22,14 +23,15 @@ const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 
 function drawCode(box, code) {
-  const size = code.modules.length;
+  const rows = qrMatrix(code.url);
+  const size = rows.length;
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "qr-code");
   svg.setAttribute("role", "img");
   svg.setAttribute("viewBox", "0 0 " + size + " " + size);
   svg.setAttribute("shape-rendering", "crispEdges");
   const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", qrPath(code.modules));
+  path.setAttribute("d", qrPath(rows));
   path.setAttribute("fill", "#000");
   svg.append(path);
   box.replaceChildren(svg);
