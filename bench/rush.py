@@ -3,13 +3,16 @@
 The national session's data (3,356 points, 300,000 people on the roster, a coordinator and
 a paired scanner phone per point) is served by gunicorn on PostgreSQL with Redis, as in
 production, and load-generating processes on the same machine play:
-- 3,356 scanner phones. Each decides on the phone and syncs its queue in one POST every
-  SYNC_SECONDS when it holds scans (and every IDLE_SYNC_SECONDS when it holds none, for the
-  roster's changes); its people arrive as a Poisson process whose national rate follows the
-  arrival curve. Some batches are sent twice (an answer lost on a weak signal), and some
-  people are scanned twice (a second door), as on the day.
+- 3,356 scanner phones. Each decides on the phone and syncs its queue in one POST at the
+  pace the server gives 3,356 phones out (`attendance.selectors.pace.pace_for`, 34 s with
+  the default SCANNER_SYNCS_PER_SECOND) when it holds scans, and every IDLE_SYNC_SECONDS (or
+  that pace) when it holds none, for the roster's changes; its people arrive as a Poisson
+  process whose national rate follows the arrival curve. Some batches are sent twice (an
+  answer lost on a weak signal), and some people are scanned twice (a second door), as on
+  the day.
 - 3,356 display screens, each fetching its rotating codes ahead every SCREEN_CODES_SECONDS
-  and its point's counts every SCREEN_COUNTS_SECONDS.
+  (it holds five minutes of them and asks with two to three left) and its point's counts
+  every SCREEN_COUNTS_SECONDS, as static/js/display/main.js does.
 - 20 organisers polling the national dashboard every DASHBOARD_SECONDS.
 
 Time compression: 300,000 people in 30 minutes peak at about 800 scans a second. The run
@@ -55,6 +58,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from attendance.models import Attendance, ScanAttempt, ScannerDevice
+from attendance.selectors.pace import pace_for
 from attendance.tickets import ticket_for
 from bench import Figure
 from bench.checkin import (
@@ -77,10 +81,9 @@ from events.models import SessionPoint
 PEAK_SCANS_PER_SECOND = 800
 RAMP_SECONDS = 20.0
 PEAK_SECONDS = 120.0
-SYNC_SECONDS = 10.0
 IDLE_SYNC_SECONDS = 60.0
-SCREEN_CODES_SECONDS = 300.0
-SCREEN_COUNTS_SECONDS = 60.0
+SCREEN_CODES_SECONDS = 150.0
+SCREEN_COUNTS_SECONDS = 120.0
 DASHBOARD_SECONDS = 10.0
 ORGANISERS = 20
 # Share of batches sent a second time, and of people scanned a second time.
@@ -233,19 +236,22 @@ def scanner_plan(
             scans.append((again, scan_of(entry_id, version, again)))
     scans.sort()
     plan, queue, index = [], [], 0
-    t = rng.uniform(0, SYNC_SECONDS)
-    last = -IDLE_SYNC_SECONDS
+    # The pace the server gives when every point's phone is out.
+    every = float(pace_for(points))
+    idle = max(IDLE_SYNC_SECONDS, every)
+    t = rng.uniform(0, every)
+    last = -idle
     end = total_seconds()
     while t < end:
         while index < len(scans) and scans[index][0] <= t:
             queue.append(scans[index][1])
             index += 1
-        if queue or t - last >= IDLE_SYNC_SECONDS:
+        if queue or t - last >= idle:
             plan.append(Request(t, "sync", scans=queue, token=device.token))
             if queue and rng.random() < RESENT_SHARE:
                 plan.append(Request(t + 0.5, "sync", scans=queue, token=device.token, resend=True))
             queue, last = [], t
-        t += SYNC_SECONDS
+        t += every
     return plan
 
 

@@ -25,6 +25,7 @@ from events.services import PersonDetails
 
 from .. import selectors
 from ..selectors import devices as device_selectors
+from ..selectors.pace import sync_pace
 from ..selectors.sync import point_totals
 from ..services import batch, phone_changes
 from ..services import devices as device_services
@@ -32,6 +33,10 @@ from ..window import window_texts
 from . import MAX_SCANNED_TEXT
 
 router = Router(tags=["scanner devices"])
+NEXT_SYNC = (
+    "How long the phone waits before its next sync while it holds scans (and at least that "
+    "while it holds none): short while few phones are out, spread when many are."
+)
 # Walk-ins and undos are rare: a phone sends one at the end of a batch.
 MAX_CHANGES = 20
 
@@ -198,6 +203,7 @@ class DeviceRosterOut(Schema):
     )
     counts: DeviceCountsOut
     roster: DeviceRosterChangesOut
+    next_sync_seconds: int = Field(description=NEXT_SYNC)
 
 
 def _roster(participation: object, since: datetime | None) -> dict:
@@ -228,6 +234,7 @@ def device_roster(request: HttpRequest, since: AwareDatetime | None = None) -> d
         "texts": window_texts(session),
         "counts": _counts(participation),
         "roster": _roster(participation, since),
+        "next_sync_seconds": sync_pace(),
     }
 
 
@@ -299,6 +306,7 @@ class SyncOut(Schema):
     changes: list[ChangeOut] = Field(description="One answer per change sent, in order.")
     counts: DeviceCountsOut
     roster: DeviceRosterChangesOut
+    next_sync_seconds: int = Field(description=NEXT_SYNC)
 
 
 @router.post("/devices/sync", auth=device_auth, response=SyncOut)
@@ -345,6 +353,7 @@ def sync(request: HttpRequest, data: SyncIn) -> dict:
         ],
         "counts": _counts(device.participation),
         "roster": _roster(device.participation, data.roster_since),
+        "next_sync_seconds": sync_pace(),
     }
 
 

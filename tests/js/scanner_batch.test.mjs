@@ -337,3 +337,27 @@ describe("walk-ins and undos made on the phone", () => {
     assert.equal(sync.waiting, 0);
   });
 });
+
+describe("the pace the server gives", () => {
+  const base = { waiting: 1, oldestAt: 0, lastSync: 0, lastFailure: null, busy: false };
+
+  test("decides when waiting scans go, and is kept for the next page load", async () => {
+    const { sync, storage, keys, roster } = phone({
+      post: async (body) => ({
+        status: 200,
+        data: { ...answer(body.scans).data, next_sync_seconds: 34 },
+      }),
+    });
+    await sync.sync(() => 0);
+    assert.equal(sync.paceMs, 34000);
+    assert.equal(syncDue({ ...base, now: 33999, paceMs: sync.paceMs }), false);
+    assert.equal(syncDue({ ...base, now: 34000, paceMs: sync.paceMs }), true);
+    assert.equal(new PhoneSync({ storage, keys, roster }).paceMs, 34000);
+  });
+
+  test("with nothing waiting, the phone asks at the slower of the idle time and the pace", () => {
+    const idle = { ...base, waiting: 0 };
+    assert.equal(syncDue({ ...idle, now: IDLE_MS, paceMs: 5000 }), true);
+    assert.equal(syncDue({ ...idle, now: IDLE_MS, paceMs: 2 * IDLE_MS }), false);
+  });
+});

@@ -263,6 +263,7 @@ function start(root, storage) {
       roster.replace(data.roster.people, data.roster.cursor);
       sync.cursor = data.roster.cursor;
       save(storage, keys.cursor, sync.cursor);
+      sync.setPace(data.next_sync_seconds);
       sync.lastSync = Date.now();
       reachable = true;
       root.dataset.roster = "loaded";

@@ -1,20 +1,22 @@
 // A paired phone decides on its own and syncs in batches. Every scan gets its verdict at
 // once from the point's roster the phone keeps (ticket digests, arrivals), is queued with its
-// own id and time, and goes to the server with the others in one POST: ten seconds after the
-// oldest was made, at once when BATCH_SIZE wait, and when the network returns. The server
-// answers each scan with its final verdict (another phone may have got the person first, a
-// ticket may have been revoked meanwhile), the point's counts and the roster's changes since
-// the last sync, so the phone's copy never goes stale. With nothing to send, the phone asks
-// only every IDLE_MS, for those changes and counts. The coordinator never waits for a sync,
-// so it can be rare: 3,356 phones at ten seconds are what one server takes in the rush
-// (`make bench BENCH=rush` plays them so).
+// own id and time, and goes to the server with the others in one POST: at the pace the
+// server last gave (`next_sync_seconds`: every few seconds while few phones are out, spread
+// to half a minute or so in a national rush) after the oldest was made, at once when
+// BATCH_SIZE wait, and when the network returns. The server answers each scan with its final
+// verdict (another phone may have got the person first, a ticket may have been revoked
+// meanwhile), the point's counts and the roster's changes since the last sync, so the
+// phone's copy never goes stale. With nothing to send, the phone asks only every IDLE_MS
+// (or its pace, if longer), for those changes and counts. The coordinator never waits for
+// a sync: the pace only decides how soon the server hears.
 //
 // No DOM here: the page (js/device/main.js) hands in storage, the request and callbacks.
 
 import { load, save, uuid } from "./storage.js";
 
 export const BATCH_SIZE = 50;
-export const BUSY_MS = 10000;
+// Until the server says otherwise.
+export const BUSY_MS = 5000;
 export const IDLE_MS = 60000;
 // After a failed sync (no network, server error) the next waits this long.
 export const RETRY_MS = 10000;
@@ -98,6 +100,7 @@ export function phoneKeys(participationId) {
     cursor: prefix + "cursor",
     point: prefix + "point",
     last: prefix + "last",
+    pace: prefix + "pace",
   };
 }
 
@@ -143,15 +146,15 @@ export function syncBody(items, cursor, now = new Date()) {
   };
 }
 
-// Whether to sync at `now` (ms): scans wait and the oldest has waited BUSY_MS, or a batch is
-// full, or nothing was asked for IDLE_MS; never while one is on its way or just after one
-// failed.
-export function syncDue({ waiting, oldestAt, lastSync, lastFailure, busy, now }) {
+// Whether to sync at `now` (ms): scans wait and the oldest has waited the pace, or a batch
+// is full, or nothing was asked for IDLE_MS (or the pace, if longer); never while one is on
+// its way or just after one failed.
+export function syncDue({ waiting, oldestAt, lastSync, lastFailure, busy, now, paceMs = BUSY_MS }) {
   if (busy) return false;
   if (lastFailure !== null && now - lastFailure < RETRY_MS) return false;
   if (waiting >= BATCH_SIZE) return true;
-  if (waiting > 0 && now - oldestAt >= BUSY_MS) return true;
-  return lastSync === null || now - lastSync >= IDLE_MS;
+  if (waiting > 0 && now - oldestAt >= paceMs) return true;
+  return lastSync === null || now - lastSync >= Math.max(IDLE_MS, paceMs);
 }
 
 // The roster's changes folded into the copy: the whole roster replaces it; otherwise a
@@ -182,6 +185,7 @@ export class PhoneSync {
     this.changed = changed;
     this.queue = load(storage, keys.queue, []);
     this.cursor = load(storage, keys.cursor, null);
+    this.paceMs = load(storage, keys.pace, BUSY_MS);
     this.busy = false;
     this.lastSync = null;
     this.lastFailure = null;
@@ -244,6 +248,7 @@ export class PhoneSync {
       lastFailure: this.lastFailure,
       busy: this.busy,
       now: now,
+      paceMs: this.paceMs,
     });
   }
 
@@ -269,7 +274,15 @@ export class PhoneSync {
     }
   }
 
+  // The server's pace for this phone, from a sync's or the roster's answer.
+  setPace(seconds) {
+    if (!(seconds > 0)) return;
+    this.paceMs = seconds * 1000;
+    save(this.storage, this.keys.pace, this.paceMs);
+  }
+
   settle(batch, data) {
+    this.setPace(data.next_sync_seconds);
     const sent = new Set(batch.map((scan) => scan.scan_id));
     this.queue = this.queue.filter((scan) => !sent.has(scan.scan_id));
     save(this.storage, this.keys.queue, this.queue);
