@@ -4,7 +4,7 @@ The national session's data (3,356 points, 300,000 people on the roster, a coord
 a paired scanner phone per point) is served by gunicorn on PostgreSQL with Redis, as in
 production, and load-generating processes on the same machine play:
 - 3,356 scanner phones. Each decides on the phone and syncs its queue in one POST at the
-  pace the server gives 3,356 phones out (`attendance.selectors.pace.pace_for`, 34 s with
+  pace the server gives 3,356 phones out (`attendance.selectors.pace.pace_for`, 68 s with
   the default SCANNER_SYNCS_PER_SECOND) when it holds scans, and every IDLE_SYNC_SECONDS (or
   that pace) when it holds none, for the roster's changes; its people arrive as a Poisson
   process whose national rate follows the arrival curve. Some batches are sent twice (an

@@ -2,7 +2,7 @@
 and spread so that all of them together send at most SCANNER_SYNCS_PER_SECOND batches as
 more are. A phone's verdicts never wait for a sync (it decides from its roster), so a slower
 pace costs nothing at the door; what it buys is the national rush on one box: 3,356 phones
-syncing every ten seconds cost a core and a half of the server on their own.
+syncing every ten seconds had the server fall minutes behind (`make bench BENCH=rush`).
 
 Every sync and roster answer tells the phone its pace (`next_sync_seconds`). The number of
 phones out is counted at most once per PACE_CACHE_SECONDS, for all of them.

@@ -200,9 +200,9 @@ SCANNER_BATCH_MAX_SCANS = env.int("SCANNER_BATCH_MAX_SCANS", default=500)
 SCANNER_PAIRING_TRIES_PER_MINUTE = env.int("SCANNER_PAIRING_TRIES_PER_MINUTE", default=10)
 # A paired phone syncs every SCANNER_SYNC_SECONDS while few are out; with many, the server
 # spreads them so that together they send at most SCANNER_SYNCS_PER_SECOND batches (3,356
-# phones: every 34 s). Its verdicts never wait for a sync.
+# phones: every 68 s). Its verdicts never wait for a sync.
 SCANNER_SYNC_SECONDS = env.int("SCANNER_SYNC_SECONDS", default=5)
-SCANNER_SYNCS_PER_SECOND = env.int("SCANNER_SYNCS_PER_SECOND", default=100)
+SCANNER_SYNCS_PER_SECOND = env.int("SCANNER_SYNCS_PER_SECOND", default=50)
 # A session whose end has passed is held; it closes itself this many days later, after
 # its organisers were told SESSION_CLOSE_WARNING_DAYS before.
 SESSION_AUTO_CLOSE_DAYS = env.int("SESSION_AUTO_CLOSE_DAYS", default=14)

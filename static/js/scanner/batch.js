@@ -2,7 +2,7 @@
 // once from the point's roster the phone keeps (ticket digests, arrivals), is queued with its
 // own id and time, and goes to the server with the others in one POST: at the pace the
 // server last gave (`next_sync_seconds`: every few seconds while few phones are out, spread
-// to half a minute or so in a national rush) after the oldest was made, at once when
+// to a minute or so in a national rush) after the oldest was made, at once when
 // BATCH_SIZE wait, and when the network returns. The server answers each scan with its final
 // verdict (another phone may have got the person first, a ticket may have been revoked
 // meanwhile), the point's counts and the roster's changes since the last sync, so the
