@@ -43,6 +43,10 @@ __all__ = [
 ]
 
 
+# What the attempts' and arrivals' integer columns hold (PostgreSQL's integer).
+MAX_SKEW_SECONDS = 2**31 - 1
+
+
 def clock_skew(request: ScanRequest, now: datetime) -> int | None:
     """Seconds the device's clock is ahead of the server's (behind when negative), from the
     time it says it sent the scan; a scan sent live is sent as it is made, so an older
@@ -52,7 +56,8 @@ def clock_skew(request: ScanRequest, now: datetime) -> int | None:
         sent = request.device_time
     if sent is None:
         return None
-    return round((sent - now).total_seconds())
+    # A clock set to the year 9999 is far off, not a reason to fail: kept within the column.
+    return max(-MAX_SKEW_SECONDS, min(MAX_SKEW_SECONDS, round((sent - now).total_seconds())))
 
 
 def is_far_off(skew: int | None) -> bool:

@@ -255,6 +255,34 @@ def test_a_phone_with_its_clock_a_year_back_is_corrected_and_flagged(client, rus
     assert attendance.device_clock_skew is not None
 
 
+@pytest.mark.parametrize("year", [1, 9999])
+def test_a_clock_set_to_an_impossible_year_is_answered_not_an_error(client, rush, year):
+    # given a phone whose clock says year 1 or 9999, for the batch and for a single scan
+    token = pair(rush)
+    moment = timezone.now().replace(year=year)
+    client.force_login(rush.coordinator)
+    single = {
+        "scan_id": str(uuid.uuid4()),
+        "participation_id": rush.song_lo.pk,
+        "payload": ticket(rush.entries[1]),
+        "scanned_at": moment.isoformat(),
+        "sent_at": moment.isoformat(),
+        "queued": True,
+    }
+
+    batch = sync(client, token, [scan_of(rush.entries[0], at=moment)], sent_at=moment.isoformat())
+    alone = client.post(reverse("api:scan"), single, content_type="application/json")
+
+    # then each gets a verdict, and the attempts are kept with the skew held in its column
+    assert batch.status_code == 200
+    assert batch.json()["verdicts"][0]["code"]
+    assert alone.status_code in (200, 409)
+    assert ScanAttempt.objects.count() == 2
+    assert all(
+        abs(skew) < 2**31 for skew in ScanAttempt.objects.values_list("clock_skew", flat=True)
+    )
+
+
 def test_a_batch_after_the_session_closed_is_refused_scan_by_scan_and_kept(client, rush):
     token = pair(rush)
     Session.objects.filter(pk=rush.session.pk).update(
