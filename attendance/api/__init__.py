@@ -116,13 +116,16 @@ def self_check_in(request: HttpRequest, data: SelfCheckInIn) -> Status:
     return _out(services.self_check_in(user=request.user, payload=data.code))
 
 
-class WalkInIn(Schema):
-    participation_id: int
+class WalkInPersonIn(Schema):
     full_name: str = Field(max_length=300)
     agency: str = Field("", max_length=300)
     position: str = Field("", max_length=300)
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=300)
+
+
+class WalkInIn(WalkInPersonIn):
+    participation_id: int
 
 
 class EntryOut(Schema):

@@ -30,7 +30,7 @@ from ..selectors.sync import point_totals
 from ..services import batch, phone_changes
 from ..services import devices as device_services
 from ..window import window_texts
-from . import MAX_SCANNED_TEXT
+from . import MAX_SCANNED_TEXT, WalkInPersonIn
 
 router = Router(tags=["scanner devices"])
 NEXT_SYNC = (
@@ -246,14 +246,6 @@ class BatchScanIn(Schema):
     action: str = Field("check_in", pattern="^(check_in|check_out)$")
 
 
-class WalkInPersonIn(Schema):
-    full_name: str = Field(max_length=300)
-    agency: str = Field("", max_length=300)
-    position: str = Field("", max_length=300)
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=300)
-
-
 class ChangeIn(Schema):
     change_id: UUID = Field(description="Made by the phone; a change sent again counts once.")
     made_at: AwareDatetime = Field(description="The phone's clock when it was made.")
@@ -279,26 +271,23 @@ class SyncIn(Schema):
     )
 
 
-class VerdictOut(Schema):
-    scan_id: UUID
+class AnswerOut(Schema):
     accepted: bool
     code: str
     message: str
     entry_id: int | None = None
     name: str = ""
     time: datetime | None = None
+
+
+class VerdictOut(AnswerOut):
+    scan_id: UUID
     status: str = ""
     repeated: bool = False
 
 
-class ChangeOut(Schema):
+class ChangeOut(AnswerOut):
     change_id: UUID
-    accepted: bool
-    code: str
-    message: str
-    entry_id: int | None = None
-    name: str = ""
-    time: datetime | None = None
 
 
 class SyncOut(Schema):

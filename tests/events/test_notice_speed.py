@@ -20,8 +20,8 @@ from events.models import BridgePoint, Notice
 from events.notices.content import qr_png
 from events.notices.sending import send_due_notices
 from events.selectors import effective_plan
-from events.services import add_to_roster, plan_due_notices
-from tests import factories
+from events.services import plan_due_notices
+from tests.events.test_reminder_wave import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +30,6 @@ Kind, Status = Notice.Kind, Notice.Status
 # insert, link), one marking, the empty claim that ends the loop, and the releases; with
 # the savepoints that the test's own transaction turns each atomic block into.
 CHUNK_QUERIES = 18
-
-
-def put_on_roster(upcoming, count: int, first: int) -> list[int]:
-    """`count` new delegates at Sông Lô, none with an account yet."""
-    people = [
-        factories.PersonFactory(
-            agency=upcoming.manh.agency, email=f"dai-bieu-{first + n}@songlo.vinhphuc.gov.vn"
-        ).pk
-        for n in range(count)
-    ]
-    add_to_roster(actor=upcoming.coordinator, participation=upcoming.song_lo, person_ids=people)
-    return people
 
 
 def plan_reminders(session) -> None:
@@ -73,7 +61,7 @@ def test_a_chunk_of_fifty_reminders_costs_the_queries_of_a_chunk_of_five(
     # given 55 delegates without accounts, their reminders planned, one chunk at a time
     settings.NOTICE_RATE_PER_SECOND, settings.NOTICE_CHUNK_SIZE = 0, 100
     settings.NOTICE_MARK_EVERY = 100
-    five, fifty = put_on_roster(upcoming, 5, 0), put_on_roster(upcoming, 50, 5)
+    five, fifty = invite(upcoming, 5, 0), invite(upcoming, 50, 5)
     plan_reminders(upcoming.session)
     mail.outbox.clear()
 

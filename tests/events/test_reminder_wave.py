@@ -60,8 +60,10 @@ def relay(settings):
         controller.stop()
 
 
-def invite(upcoming, count: int) -> list[int]:
-    first = Notice.objects.count()
+def invite(upcoming, count: int, first: int | None = None) -> list[int]:
+    """`count` new delegates at Sông Lô, none with an account yet, numbered from `first`
+    (by default past every notice already planned)."""
+    first = Notice.objects.count() if first is None else first
     people = [
         factories.PersonFactory(
             agency=upcoming.manh.agency, email=f"dai-bieu-{first + n}@songlo.vinhphuc.gov.vn"

@@ -4,7 +4,7 @@
 // server in batches (scanner/batch.js), whose final verdicts correct the screen when they
 // differ. A service worker keeps this page and its files, so it opens with no network.
 
-import { createCamera, createRepeatFilter } from "../scanner/camera.js";
+import { cameraElements, createCamera, createRepeatFilter } from "../scanner/camera.js";
 import {
   ALREADY_HERE,
   CHECKED_IN_HERE,
@@ -341,16 +341,7 @@ function start(root, storage) {
 
   const repeats = createRepeatFilter();
   const camera = createCamera({
-    elements: {
-      root: root,
-      camera: $("camera"),
-      video: $("camera-video"),
-      canvas: $("camera-canvas"),
-      overlay: $("camera-overlay"),
-      status: $("camera-status"),
-      startButton: $("camera-start"),
-      stopButton: $("camera-stop"),
-    },
+    elements: cameraElements(root, $),
     t: t,
     repeats: repeats,
     onCode: async (text) => {

@@ -125,3 +125,18 @@ export function createCamera({ elements, t, repeats, onCode, beforeStart, onStar
 
   return { start: start, stop: stop };
 }
+
+// The camera's parts of a scanner page (templates/attendance/includes/scanner_camera.html),
+// found with `$` (an id to its element), for createCamera.
+export function cameraElements(root, $) {
+  return {
+    root: root,
+    camera: $("camera"),
+    video: $("camera-video"),
+    canvas: $("camera-canvas"),
+    overlay: $("camera-overlay"),
+    status: $("camera-status"),
+    startButton: $("camera-start"),
+    stopButton: $("camera-stop"),
+  };
+}

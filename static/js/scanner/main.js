@@ -9,7 +9,7 @@
 // functions that start calls complete it, and each function takes from it what it needs.
 
 import { createApi, csrfFromCookie, scanBody } from "./api.js";
-import { createCamera, createRepeatFilter } from "./camera.js";
+import { cameraElements, createCamera, createRepeatFilter } from "./camera.js";
 import { createPanels, renderCounts, renderPending, renderSearch } from "./panels.js";
 import { ScanQueue } from "./queue.js";
 import { createCounts, createRosterRefresh, rosterStatusText } from "./refresh.js";
@@ -128,16 +128,7 @@ function addForms(page) {
 function addCamera(page) {
   const { display, t } = page;
   page.camera = createCamera({
-    elements: {
-      root: page.root,
-      camera: $("camera"),
-      video: $("camera-video"),
-      canvas: $("camera-canvas"),
-      overlay: $("camera-overlay"),
-      status: $("camera-status"),
-      startButton: $("camera-start"),
-      stopButton: $("camera-stop"),
-    },
+    elements: cameraElements(page.root, $),
     t: t,
     repeats: page.repeats,
     onCode: (text) => handleCode(page, text),
