@@ -8,15 +8,13 @@ import qrcode.image.svg
 _ROOT_SIZE = re.compile(r'^<svg width="[^"]*" height="[^"]*"')
 
 
-def qr_svg(text: str, *, mask: int | None = None) -> str:
-    """An inline SVG of the code; sized by its container. A fixed `mask` spares the search
-    for the best one (see qr_matrix)."""
+def qr_svg(text: str) -> str:
+    """An inline SVG of the code; sized by its container."""
     image = qrcode.make(
         text,
         image_factory=qrcode.image.svg.SvgPathFillImage,
         error_correction=qrcode.constants.ERROR_CORRECT_M,
         border=2,
-        mask_pattern=mask,
     )
     # Without a fixed size in millimetres the page's CSS decides how large it shows.
     svg = image.to_string(encoding="unicode")
