@@ -8,8 +8,10 @@ When the network returns the queue lands once, and the revoked ticket the phone 
 is corrected. Revoked from the coordinator's side, the phone is refused at once."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from .conftest import CHROMIUM, PHONE
 
@@ -23,7 +25,7 @@ from playwright.sync_api import expect
 
 from attendance.models import Attendance, AttendanceChange, ScanAttempt, ScannerDevice
 from attendance.services.devices import revoke_device, start_pairing
-from events.models import RosterEntry
+from events.models import RosterEntry, Session
 from events.services import add_to_roster
 from events.services.rosters.entries import revoke_ticket
 from tests import factories
@@ -188,4 +190,35 @@ def test_a_walk_in_and_an_undo_made_offline_land_with_the_next_batch(
     # and the new delegate is on the phone's roster, to be found by name
     page.get_by_placeholder("Tên hoặc cơ quan").fill("khach")
     expect(page.locator("#search-results")).to_contain_text("Hoàng Văn Khách")
+    assert phone.errors == []
+
+
+def test_before_check_in_opens_the_phone_refuses_at_once_and_the_server_agrees(
+    transactional_db, rush, browser_for, live_server
+):
+    # given a paired phone at Sông Lô, for a session moved to tomorrow
+    phone = paired_phone(rush, browser_for(rush.coordinator, ""), live_server)
+    page = phone.page
+    tomorrow = timezone.now() + timedelta(days=1)
+    Session.objects.filter(pk=rush.session.pk).update(
+        starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=3)
+    )
+    page.reload()
+    expect(page.locator("#checkin-window")).to_contain_text("Mở điểm danh lúc")
+
+    # when the coordinator checks Mạnh in by name
+    page.get_by_placeholder("Tên hoặc cơ quan").fill("manh")
+    page.locator("#search-results button").filter(has_text="Nguyễn Văn Mạnh").click()
+
+    # then the phone refuses at once, saying when check-in opens
+    result = page.locator("#scan-result")
+    expect(result).to_have_attribute("data-state", "refused")
+    expect(result).to_have_attribute("data-code", "not_open_yet_offline")
+    expect(page.locator("#scan-result-message")).to_contain_text("Mở điểm danh lúc")
+    expect(page.locator("#counts")).to_have_text("0 / 4")
+    # and the server, once the scan is sent, refuses it too and keeps the attempt
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=20_000)
+    assert ScanAttempt.objects.get().reason == "not_open_yet"
+    expect(result).not_to_have_attribute("data-corrected", "true")
+    assert not Attendance.objects.exists()
     assert phone.errors == []

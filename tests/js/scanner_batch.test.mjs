@@ -105,6 +105,15 @@ describe("the phone's verdict, before the server's", () => {
     assert.equal(localVerdict(scanOf(MANH), { ...MANH, removed: true }).code, UNKNOWN_HERE);
   });
 
+  test("outside the check-in window everyone is refused, as the server would", () => {
+    assert.deepEqual(localVerdict(scanOf(MANH), MANH, undefined, "not_open_yet"), {
+      accepted: false,
+      code: "not_open_yet_offline",
+    });
+    assert.equal(localVerdict(scanOf(MANH), MANH, undefined, "ended").code, "ended_offline");
+    assert.equal(localVerdict(scanOf(MANH), MANH, undefined, "open").code, CHECKED_IN_HERE);
+  });
+
   test("without a roster or hashing the phone cannot tell, and says it waits", () => {
     const verdict = localVerdict({ ...scanOf(MANH), checkable: false, known: false }, undefined);
     assert.deepEqual(verdict, { accepted: null, code: UNCHECKED });

@@ -8,6 +8,8 @@ import { cameraElements, createCamera, createRepeatFilter } from "../scanner/cam
 import {
   ALREADY_HERE,
   CHECKED_IN_HERE,
+  ENDED_HERE,
+  NOT_OPEN_HERE,
   localVerdict,
   overturns,
   PhoneSync,
@@ -95,6 +97,10 @@ function localView(scan, local, t, lang) {
     line: name + ": " + message,
   });
   if (local.code === CHECKED_IN_HERE) return view("ok", t.checkedInHere);
+  // Outside the check-in window: the notice's own words (when it opens, or that it closed).
+  if (local.code === NOT_OPEN_HERE || local.code === ENDED_HERE) {
+    return view("refused", $("checkin-window").textContent);
+  }
   if (local.code === ALREADY_HERE) {
     return view("refused", fill(t.alreadyOffline, { time: clock(local.time, false, lang) }));
   }
@@ -282,7 +288,13 @@ function start(root, storage) {
   function take(scan) {
     if (root.dataset.state === "revoked") return;
     delete $("scan-result").dataset.corrected;
-    const local = localVerdict(scan, roster.person(scan.entry_key), sync.heldCheckIn(scan.entry_key));
+    const state = checkInWindow ? checkInWindow.update() : "open";
+    const local = localVerdict(
+      scan,
+      roster.person(scan.entry_key),
+      sync.heldCheckIn(scan.entry_key),
+      state
+    );
     const view = localView(scan, local, t, lang);
     display.show(view);
     display.log(view.state, view.line, scan.scanned_at);

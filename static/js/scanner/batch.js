@@ -27,6 +27,10 @@ export const CHECKED_OUT_HERE = "checked_out_offline";
 export const ALREADY_HERE = "already_checked_in_offline";
 export const UNKNOWN_HERE = "not_on_roster_offline";
 export const UNCHECKED = "pending";
+// Outside the check-in window, named after the server's refusals (window.js's states).
+export const NOT_OPEN_HERE = "not_open_yet_offline";
+export const ENDED_HERE = "ended_offline";
+const OUTSIDE = { not_open_yet: NOT_OPEN_HERE, ended: ENDED_HERE };
 
 // Walk-ins and undos wait in the same queue as scans, each with its own id (scan_id here,
 // change_id to the server) and time; a batch ends with the first of them, so the server
@@ -107,7 +111,10 @@ export function phoneKeys(participationId) {
 // What the phone says of a scan at once. person: the roster's entry the scan names (by its
 // ticket's digest or chosen by name), held: a queued check-in of the same person.
 // accepted is null when the phone cannot tell (no roster kept, or no hashing here).
-export function localVerdict(scan, person, held) {
+// windowState: the check-in window's state now (window.js), "open" when the phone cannot tell.
+export function localVerdict(scan, person, held, windowState = "open") {
+  // The server refuses every scan outside the window (not_open_yet, ended), whoever it is.
+  if (OUTSIDE[windowState]) return { accepted: false, code: OUTSIDE[windowState] };
   if (!scan.checkable) return { accepted: null, code: UNCHECKED };
   if (!person || person.removed) return { accepted: false, code: UNKNOWN_HERE };
   if (scan.action === "check_out") return { accepted: true, code: CHECKED_OUT_HERE };
