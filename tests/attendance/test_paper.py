@@ -33,8 +33,13 @@ THANG = "Phạm Đức Thắng"
 
 @pytest.fixture
 def held(rush: Rush) -> Rush:
-    """The session ended an hour ago and is held: attendance may still be entered."""
-    move_start_into_past(rush.session, ago=timedelta(hours=4), length=timedelta(hours=3))
+    """The session ended an hour ago (or three, so that it never starts just after local
+    midnight, where a time written a little before its start is another day) and is held:
+    attendance may still be entered."""
+    ago = timedelta(hours=4)
+    if timezone.localtime(timezone.now() - ago).hour < 1:
+        ago += timedelta(hours=2)
+    move_start_into_past(rush.session, ago=ago, length=timedelta(hours=3))
     Session.objects.filter(pk=rush.session.pk).update(status=Session.Status.HELD)
     return _reread(rush)
 
