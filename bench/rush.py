@@ -10,9 +10,9 @@ production, and load-generating processes on the same machine play:
   process whose national rate follows the arrival curve. Some batches are sent twice (an
   answer lost on a weak signal), and some people are scanned twice (a second door), as on
   the day.
-- 3,356 display screens, each fetching its rotating codes ahead every SCREEN_CODES_SECONDS
-  (it holds five minutes of them and asks with two to three left) and its point's counts
-  every SCREEN_COUNTS_SECONDS, as static/js/display/main.js does.
+- 3,356 display screens, each fetching its rotating codes ahead, with its point's counts,
+  every SCREEN_CODES_SECONDS (it holds five minutes of them and asks with two to three
+  left), as static/js/display/main.js does.
 - 20 organisers polling the national dashboard every DASHBOARD_SECONDS.
 
 Time compression: 300,000 people in 30 minutes peak at about 800 scans a second. The run
@@ -83,7 +83,6 @@ RAMP_SECONDS = 20.0
 PEAK_SECONDS = 120.0
 IDLE_SYNC_SECONDS = 60.0
 SCREEN_CODES_SECONDS = 150.0
-SCREEN_COUNTS_SECONDS = 120.0
 DASHBOARD_SECONDS = 10.0
 ORGANISERS = 20
 # Share of batches sent a second time, and of people scanned a second time.
@@ -104,7 +103,7 @@ class Device:
 @dataclass
 class Request:
     due: float  # seconds from the start
-    kind: str  # sync, codes, counts, dashboard
+    kind: str  # sync, codes, dashboard
     data: bytes | None = None  # fixed requests
     # A sync: its scans (id, ticket, seconds from the start) and the device's token.
     scans: list[tuple[str, str, float]] = field(default_factory=list)
@@ -264,16 +263,10 @@ def get(path: str, cookie: str) -> bytes:
 
 def screen_plan(rng: random.Random, participation_id: int, cookie: str) -> list[Request]:
     codes = get(f"/api/attendance/points/{participation_id}/display-code", cookie)
-    counts = get(f"/api/attendance/points/{participation_id}/counts", cookie)
-    plan = []
-    for every, kind, data in (
-        (SCREEN_CODES_SECONDS, "codes", codes),
-        (SCREEN_COUNTS_SECONDS, "counts", counts),
-    ):
-        t = rng.uniform(0, every)
-        while t < total_seconds():
-            plan.append(Request(t, kind, data=data))
-            t += every
+    t, plan = rng.uniform(0, SCREEN_CODES_SECONDS), []
+    while t < total_seconds():
+        plan.append(Request(t, "codes", data=codes))
+        t += SCREEN_CODES_SECONDS
     return plan
 
 
@@ -442,7 +435,7 @@ def figures(health, meter, whole, done, client_cpu, session_id) -> list[Figure]:
     all_scans = sum(r.scans for r in done if r.kind == "sync" and r.status == 200)
     whole_cpu = whole.spent("app") + whole.spent("database") + whole.spent("cache")
     per_scan = 1000 * whole_cpu / max(1, all_scans)
-    for kind in ("sync", "codes", "counts", "dashboard"):
+    for kind in ("sync", "codes", "dashboard"):
         of_kind = sorted(1000 * r.latency for r in at_peak if r.kind == kind)
         if of_kind:
             print(

@@ -29,7 +29,7 @@ _in_this_process = LocMemCache("common.ratelimit", {"OPTIONS": {"MAX_ENTRIES": 1
 _warned_at = -60.0
 
 
-def _count(store: BaseCache, key: str, window_seconds: int, aligned: bool) -> int:
+def _count(store: BaseCache, key: str, window_seconds: int, aligned: bool, hits: int) -> int:
     while True:
         name = f"rate:{key}"
         if aligned:
@@ -37,7 +37,7 @@ def _count(store: BaseCache, key: str, window_seconds: int, aligned: bool) -> in
         # An aligned counter outlives its window a little, so a late incr still finds it.
         store.add(name, 0, window_seconds * 2 if aligned else window_seconds)
         try:
-            return store.incr(name)
+            return store.incr(name, hits)
         except ValueError:  # the counter expired between add and incr: count again
             continue
 
@@ -49,15 +49,15 @@ def _warn_once_a_minute() -> None:
         logger.warning("rate limits are counted in each process: the shared cache is down")
 
 
-def count_hit(key: str, *, window_seconds: int, aligned: bool = True) -> int:
-    """Count one hit against `key` and return the hits in its window so far, this one
-    included. Aligned windows start on the clock (each minute, each second); otherwise the
-    window starts at the key's first hit and lasts `window_seconds`."""
+def count_hit(key: str, *, window_seconds: int, aligned: bool = True, hits: int = 1) -> int:
+    """Count one hit (or `hits` at once) against `key` and return the hits in its window so
+    far, these included. Aligned windows start on the clock (each minute, each second);
+    otherwise the window starts at the key's first hit and lasts `window_seconds`."""
     try:
-        return _count(cache, key, window_seconds, aligned)
+        return _count(cache, key, window_seconds, aligned, hits)
     except CacheUnavailable:
         _warn_once_a_minute()
-        return _count(_in_this_process, key, window_seconds, aligned)
+        return _count(_in_this_process, key, window_seconds, aligned, hits)
 
 
 def over_limit(key: str, *, limit: int, window_seconds: int, aligned: bool = True) -> bool:

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from directory.selectors import scope_for
-from events.models import RosterEntry, Session, SessionPoint
+from events.models import BridgePoint, RosterEntry, Session, SessionPoint
 from events.selectors import can_keep_roster, sessions_for
 
 from ..models import Attendance, ScanAttempt
@@ -15,12 +15,20 @@ from ..tickets import TicketError, read_point_code, ticket_digest, ticket_for
 
 
 def _kept(user: AbstractBaseUser, **filters: object) -> SessionPoint:
+    coordinates = BridgePoint.coordinators.through.objects.filter(
+        bridgepoint_id=OuterRef("point_id"), user_id=user.pk
+    )
     participation = (
         SessionPoint.objects.select_related("session__programme", "point__unit")
+        .annotate(kept_by_user=Exists(coordinates))
         .filter(**filters)
         .first()
     )
-    if participation is None or not can_keep_roster(user, participation):
+    if participation is None:
+        raise Http404
+    # The point's own coordinator, whose scanner and screen ask all day, is known from the
+    # same query; only others need their scope read.
+    if not participation.kept_by_user and not can_keep_roster(user, participation):
         raise Http404
     return participation
 

@@ -137,6 +137,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the network's per-province counts at national scale: 1.4 s of compiling for a query
     # that runs in 0.09 s. The site's queries are short; compiling never pays here.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # The phones' sync reads bind their values on the server (`attendance.selectors.sync`):
+    # psycopg prepares such a statement from its second run on a connection, and PostgreSQL
+    # plans it no more. Django's own cursors bind on the client and never prepare.
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -238,7 +238,12 @@ def render(
         subject = _subject(notice, session, extension)
         text = render_to_string("events/email/notice.txt", context)
         html = render_to_string("events/email/notice.html", context)
-        short_text = render_to_string("events/email/notice_sms.txt", context).strip()
+        # Only a text message is read short: an e-mail's would be rendered for nothing.
+        short_text = (
+            render_to_string("events/email/notice_sms.txt", context).strip()
+            if notice.channel == Notice.Channel.SMS
+            else ""
+        )
     method = CALENDAR_METHODS.get(notice.kind, "")
     calendar = b""
     if method and notice.channel == Notice.Channel.EMAIL:

@@ -436,14 +436,19 @@ def test_a_points_counts_read_its_rows_only_in_a_fixed_number_of_queries(
     assert client.get(url).status_code == 404
 
 
-def test_the_scanner_screen_and_roster_poll_their_points_counts(client, rush):
+def test_the_scanner_and_roster_poll_their_points_counts_the_screen_gets_them_with_codes(
+    client, rush
+):
     client.force_login(rush.coordinator)
     url = reverse("api:point_counts", args=[rush.song_lo.pk])
 
-    pages = [
-        client.get(reverse(name, args=[rush.song_lo.pk])).content.decode()
+    pages = {
+        name: client.get(reverse(name, args=[rush.song_lo.pk])).content.decode()
         for name in ("attendance:scanner", "attendance:display", "attendance:roster")
-    ]
+    }
 
-    assert all(url in page for page in pages)
-    assert not any(reverse("api:counts", args=[rush.session.pk]) in page for page in pages)
+    assert url in pages["attendance:scanner"] and url in pages["attendance:roster"]
+    assert url not in pages["attendance:display"]
+    assert reverse("api:display_code", args=[rush.song_lo.pk]) in pages["attendance:display"]
+    session_counts = reverse("api:counts", args=[rush.session.pk])
+    assert not any(session_counts in page for page in pages.values())

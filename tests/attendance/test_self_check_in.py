@@ -403,6 +403,41 @@ def test_the_points_screen_shows_a_code_that_checks_people_in(client, rush, atte
     assert response.context["result"].code == "checked_in"
 
 
+def test_the_screens_codes_bring_the_rooms_count_in_constant_queries(
+    client, rush, attendee, frozen, django_assert_max_num_queries
+):
+    # given one of Sông Lô's people is checked in
+    client.force_login(attendee)
+    client.post(reverse("attendance:self_check_in", args=[code_now(rush.song_lo, frozen)]))
+    on_roster = len(rush.entries)
+
+    # when the point's screen asks for its codes
+    client.force_login(rush.coordinator)
+    with django_assert_max_num_queries(3):
+        shown = client.get(reverse("api:display_code", args=[rush.song_lo.pk])).json()
+
+    # then the answer carries the room's count too: the screen asks for nothing else
+    assert (shown["checked_in"], shown["on_roster"]) == (1, on_roster)
+
+
+def test_a_points_screen_is_for_its_coordinator_and_the_organisers_over_it(client, rush, frozen):
+    url = reverse("api:display_code", args=[rush.song_lo.pk])
+
+    client.force_login(rush.coordinator)
+    assert client.get(url).status_code == 200
+    client.force_login(rush.organiser)
+    assert client.get(url).json()["on_roster"] == len(rush.entries)
+
+    # another point's coordinator hears only that there is no such point
+    client.force_login(rush.tam_dao_coordinator)
+    refused = client.get(url)
+    assert refused.status_code == 404
+    assert (
+        refused.json()
+        == client.get(reverse("api:display_code", args=[rush.song_lo.pk + 1000])).json()
+    )
+
+
 def test_the_screen_gets_its_codes_ahead_each_good_only_in_its_own_step(client, rush, frozen):
     # given the point's coordinator asks once for the screen's codes
     client.force_login(rush.coordinator)

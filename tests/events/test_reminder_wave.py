@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from events.models import Notice
+from events.notices import sending
 from events.notices.due_notices import wave_lead
 from events.notices.sending import send_due_notices
 from events.selectors import effective_plan
@@ -189,3 +190,37 @@ def test_a_wave_is_paced_by_the_slower_of_the_rate_limit_and_the_workers(setting
     assert wave_lead(300_000) == timedelta(seconds=900)
     settings.NOTICE_RATE_PER_SECOND = 0
     assert wave_lead(300_000) == timedelta(seconds=900)
+
+
+def test_each_worker_counts_the_rate_a_hundredth_at_a_time(settings, monkeypatch):
+    # given the default rate, and a chunk with nothing counted ahead yet
+    settings.NOTICE_RATE_PER_SECOND = 1000
+    chunk = sending._Chunk("a-worker")
+    counted: list[int] = []
+
+    def count_hit(key: str, *, window_seconds: int, hits: int) -> int:
+        counted.append(hits)
+        return sum(counted)
+
+    monkeypatch.setattr(sending, "count_hit", count_hit)
+
+    # when it sends 25 messages
+    for _ in range(25):
+        sending._throttle(chunk)
+
+    # then it asked the shared counter three times, for ten each, not 25 times
+    assert counted == [10, 10, 10]
+
+
+def test_a_slow_relays_rate_is_counted_message_by_message(settings, monkeypatch):
+    settings.NOTICE_RATE_PER_SECOND = 20
+    chunk = sending._Chunk("a-worker")
+    counted: list[int] = []
+    monkeypatch.setattr(
+        sending, "count_hit", lambda key, *, window_seconds, hits: counted.append(hits) or 1
+    )
+
+    for _ in range(5):
+        sending._throttle(chunk)
+
+    assert counted == [1] * 5

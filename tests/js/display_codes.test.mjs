@@ -167,7 +167,6 @@ describe("the page", () => {
     for (const needed of [
       'id="display"',
       "data-code-url=",
-      "data-counts-url=",
       'id="display-qr"',
       'id="display-timer"',
       'id="display-count"',

@@ -1,6 +1,6 @@
 // The point's screen: shows the self check-in code of the moment from the codes it holds
 // ahead (codes.js), asks for more when few are left, says when check-in opens (or that it
-// has closed) in place of the code, and shows the point's counts.
+// has closed) in place of the code, and shows the point's counts, which come with the codes.
 
 import {
   codeAt,
@@ -15,9 +15,9 @@ import {
   windowState,
 } from "./codes.js";
 
-// The count on the screen is for the room: every two minutes is fresh enough, and 3,356
-// screens asking every ten seconds were a third of a core of the server in the rush.
-const COUNTS_MS = 120000;
+// The count on the screen is for the room: it comes with each answer of codes, every two
+// to three minutes. 3,356 screens asking for it every ten seconds were a third of a core of
+// the server in the rush, and a poll of its own every two minutes still a tenth.
 const TICK_MS = 1000;
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -59,7 +59,9 @@ function start(root) {
     try {
       const response = await fetch(root.dataset.codeUrl, { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
-      held = fromAnswer(await response.json(), sentAt, Date.now());
+      const data = await response.json();
+      held = fromAnswer(data, sentAt, Date.now());
+      elements.count.textContent = data.checked_in + " / " + data.on_roster;
       lastFailure = null;
       elements.offline.classList.add("d-none");
     } catch (error) {
@@ -102,25 +104,8 @@ function start(root) {
     if (!asking && needsCodes({ codes, now, stepMs, lowMs, lastFailure: failedAt })) askForCodes();
   }
 
-  async function refreshCount() {
-    if (document.hidden) return;
-    try {
-      const response = await fetch(root.dataset.countsUrl, { credentials: "same-origin" });
-      if (!response.ok) return;
-      const data = await response.json();
-      elements.count.textContent = data.checked_in + " / " + data.on_roster;
-    } catch (error) {
-      /* the count waits for the next round */
-    }
-  }
-
   tick();
-  refreshCount();
   setInterval(tick, TICK_MS);
-  setInterval(refreshCount, COUNTS_MS);
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) refreshCount();
-  });
 }
 
 const root = document.getElementById("display");
