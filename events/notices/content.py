@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -192,24 +193,107 @@ def _closing(notice: Notice) -> dict[str, object]:
     }
 
 
+# Stand-ins for the two things a message to someone on a roster says of them alone: no
+# template escapes or changes them, and no name or link holds them.
+NAME, LINK = "\ue000name\ue000", "\ue000link\ue000"
+PERSONAL_KINDS = {
+    Notice.Kind.INVITATION,
+    Notice.Kind.REMINDER,
+    Notice.Kind.UPDATE,
+    Notice.Kind.CANCELLATION,
+}
+
+
+@dataclass(frozen=True)
+class _Bodies:
+    text: str
+    html: str
+
+    def filled(self, name: str, link: str) -> "_Bodies":
+        return _Bodies(
+            text=self.text.replace(NAME, name).replace(LINK, link),
+            html=self.html.replace(NAME, conditional_escape(name)).replace(
+                LINK, conditional_escape(link)
+            ),
+        )
+
+
+# The bodies of a chunk's messages by what they say alike, or None where filling them in
+# did not give what rendering alone gives (render each alone then).
+SharedBodies = dict[tuple, _Bodies | None]
+
+
+def _shared_key(notice: Notice, language: str, parts: PersonalParts | None, **rest: object):
+    """What a message's bodies depend on besides the person's name and link, for the
+    messages of a wave to people on the rosters; None for any other."""
+    if notice.entry_id is None or notice.kind not in PERSONAL_KINDS:
+        return None
+    return (
+        notice.kind,
+        language,
+        notice.session_id,
+        notice.participation_id,
+        notice.batch_id,
+        bool(parts and parts.link),
+        *sorted(rest.items()),
+    )
+
+
+def _render_bodies(context: dict[str, object]) -> _Bodies:
+    return _Bodies(
+        text=render_to_string("events/email/notice.txt", context),
+        html=render_to_string("events/email/notice.html", context),
+    )
+
+
+def _bodies(
+    context: Callable[[], dict[str, object]],
+    name: str,
+    link: str,
+    key: tuple | None,
+    shared: SharedBodies | None,
+) -> _Bodies:
+    """The message's text and HTML. A wave's messages at one point say the same but for
+    the name and the link, so they are rendered once a chunk with stand-ins filled in for
+    each: the templates were a tenth of a reminder's CPU. The first one is also rendered
+    alone, and the shared bodies are kept only if filling them in gives the same text."""
+    if shared is None or key is None:
+        return _render_bodies(context())
+    if key in shared:
+        bodies = shared[key]
+        return bodies.filled(name, link) if bodies else _render_bodies(context())
+    own = context()
+    alone = _render_bodies(own)
+    template = _render_bodies({**own, "notice": None, "name": NAME, "link": LINK if link else ""})
+    shared[key] = template if template.filled(name, link) == alone else None
+    return alone
+
+
 def render(
     notice: Notice,
     *,
     roster_size: int | None = None,
     calendars: SharedInvitations | None = None,
+    bodies: SharedBodies | None = None,
 ) -> Message:
     """The message for one notice. `roster_size` feeds the coordinators' checklist;
-    `calendars` lets the notices of one loaded chunk share their calendars' common part."""
+    `calendars` and `bodies` let the notices of one loaded chunk share their calendars'
+    and bodies' common parts."""
     session = notice.session
     point = notice.participation.point
     extension = registered(notice.kind)
     parts = _parts(notice, extension)
     address = recipient_address(notice)
-    with translation.override(recipient_language(notice)):
-        context = {
+    language = recipient_language(notice)
+    name = recipient_name(notice)
+    link = parts.link if parts else ""
+    has_ticket = bool(parts) and notice.kind in WITH_TICKET
+
+    def context() -> dict[str, object]:
+        return {
             "notice": notice,
             "kind": notice.kind,
-            "name": recipient_name(notice),
+            "name": name,
             "session": session,
             "programme": session.programme,
             "starts": when(session.starts_at),
@@ -220,8 +304,8 @@ def render(
                 (formats.date_format(timezone.localtime(item.starts_at), "H:i"), item)
                 for item in session.agenda_items.all()
             ],
-            "link": parts.link if parts else "",
-            "has_ticket": bool(parts) and notice.kind in WITH_TICKET,
+            "link": link,
+            "has_ticket": has_ticket,
             "roster_size": roster_size,
             "roster_link": settings.SITE_URL + _roster_path(notice.participation_id)
             if _roster_path
@@ -235,12 +319,14 @@ def render(
             **_change(notice),
             **_closing(notice),
         }
+
+    with translation.override(language):
+        key = _shared_key(notice, language, parts, ticket=has_ticket, roster_size=roster_size)
+        both = _bodies(context, name, link, key, bodies)
         subject = _subject(notice, session, extension)
-        text = render_to_string("events/email/notice.txt", context)
-        html = render_to_string("events/email/notice.html", context)
         # Only a text message is read short: an e-mail's would be rendered for nothing.
         short_text = (
-            render_to_string("events/email/notice_sms.txt", context).strip()
+            render_to_string("events/email/notice_sms.txt", context()).strip()
             if notice.channel == Notice.Channel.SMS
             else ""
         )
@@ -253,11 +339,11 @@ def render(
     return Message(
         to=address,
         subject=subject,
-        text=text,
-        html=html,
+        text=both.text,
+        html=both.html,
         short_text=short_text,
         message_id=message_id(notice),
         calendar=calendar,
         calendar_method=method,
-        qr_png=qr_png(parts.ticket) if context["has_ticket"] else b"",
+        qr_png=qr_png(parts.ticket) if has_ticket else b"",
     )

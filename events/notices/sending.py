@@ -33,7 +33,7 @@ from directory.services.accounts import ensure_attendee_accounts
 from ..calendars import SharedInvitations
 from ..models import Notice, RosterEntry, Session
 from .channels import Channel, DeliveryError, TemporaryFailure
-from .content import recipient_address, render
+from .content import SharedBodies, recipient_address, render
 from .planning import BEFORE_START
 
 logger = logging.getLogger(__name__)
@@ -211,6 +211,7 @@ class _Chunk:
         # Its messages' calendars share what they have in common (its rows were loaded
         # together, so they agree on it).
         self.calendars: SharedInvitations = {}
+        self.bodies: SharedBodies = {}
         # Messages it may still send under the rate, counted ahead (`_throttle`).
         self.allowance = 0
 
@@ -283,7 +284,10 @@ def _deliver(
         return
     try:
         message = render(
-            notice, roster_size=sizes.get(notice.participation_id), calendars=chunk.calendars
+            notice,
+            roster_size=sizes.get(notice.participation_id),
+            calendars=chunk.calendars,
+            bodies=chunk.bodies,
         )
         _throttle(chunk)
         channels.get(notice.channel).send(message)

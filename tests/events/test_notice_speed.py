@@ -17,6 +17,7 @@ from icalendar import Calendar
 from attendance.tickets import ticket_for
 from events.calendars import invitation_calendar
 from events.models import BridgePoint, Notice
+from events.notices import content
 from events.notices.content import qr_png
 from events.notices.sending import send_due_notices
 from events.selectors import effective_plan
@@ -110,6 +111,42 @@ def test_the_calendars_of_a_chunk_are_the_bytes_each_would_be_alone(upcoming, mo
                 assert ("LOCATION" in event) == bool(point and point.name)
                 assert event["DTSTAMP"].dt == moment.replace(microsecond=0)
     assert len(shared) == 2  # one calendar built for each method
+
+
+def test_a_chunks_messages_are_what_each_would_say_alone_its_templates_rendered_once(
+    upcoming, monkeypatch
+):
+    # given reminders to people at one point, one of whose names HTML would misread
+    people = invite(upcoming, 4, 0)
+    Person = upcoming.manh.__class__
+    Person.objects.filter(pk=people[1]).update(full_name="Lê <Văn> & 'Tú' \"Bé\"")
+    plan_reminders(upcoming.session)
+    notices = list(
+        Notice.objects.filter(kind=Kind.REMINDER, person_id__in=people)
+        .select_related("session__programme", "participation__point", "person", "entry", "batch")
+        .order_by("pk")
+    )
+    rendered = []
+    real = content.render_to_string
+    monkeypatch.setattr(
+        content, "render_to_string", lambda *a, **k: rendered.append(a[0]) or real(*a, **k)
+    )
+
+    # when they are rendered as a chunk, sharing their bodies
+    shared = {}
+    together = [content.render(notice, bodies=shared) for notice in notices]
+    templates_for_chunk = len(rendered)
+
+    # then each says what it says rendered alone, the awkward name escaped in the HTML
+    for notice, message in zip(notices, together, strict=True):
+        alone = content.render(notice)
+        assert (message.text, message.html) == (alone.text, alone.html)
+        assert notice.person.full_name in message.text
+    assert "Lê &lt;Văn&gt; &amp; &#x27;Tú&#x27; &quot;Bé&quot;" in together[1].html
+    assert together[0].text != together[1].text  # names and sign-in links differ
+    # and the two templates were rendered for the first alone and once shared: 4, not 8
+    assert templates_for_chunk == 4
+    assert len(shared) == 1
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg is not installed")
