@@ -122,6 +122,9 @@ def _insert_for_entries(
     People with no way to reach them get a row too, marked skipped, so they are counted.
     """
     rows = _entry_rows(entries, kind=kind, planned_for=planned_for, batch_id=batch_id, now=now)
+    # Numbered point by point, so the chunks the senders claim in that order hold a point's
+    # people together, and its messages share their bodies (`content.render`).
+    rows = rows.order_by("participation_id", "pk")
     select_sql, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in NOTICE_COLUMNS)
