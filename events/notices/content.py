@@ -2,6 +2,7 @@
 invitation, in the recipient's language. Rendered when sent, so a notice always carries
 the session's current time, place and SEQUENCE."""
 
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -223,7 +224,9 @@ class _Bodies:
 SharedBodies = dict[tuple, _Bodies | None]
 
 
-def _shared_key(notice: Notice, language: str, parts: PersonalParts | None, **rest: object):
+def _shared_key(
+    notice: Notice, language: str, *, has_link: bool, has_ticket: bool, roster_size: int | None
+) -> tuple | None:
     """What a message's bodies depend on besides the person's name and link, for the
     messages of a wave to people on the rosters; None for any other."""
     if notice.entry_id is None or notice.kind not in PERSONAL_KINDS:
@@ -234,8 +237,9 @@ def _shared_key(notice: Notice, language: str, parts: PersonalParts | None, **re
         notice.session_id,
         notice.participation_id,
         notice.batch_id,
-        bool(parts and parts.link),
-        *sorted(rest.items()),
+        has_link,
+        has_ticket,
+        roster_size,
     )
 
 
@@ -289,6 +293,7 @@ def render(
     link = parts.link if parts else ""
     has_ticket = bool(parts) and notice.kind in WITH_TICKET
 
+    @functools.cache  # built only if a body is rendered, and then once
     def context() -> dict[str, object]:
         return {
             "notice": notice,
@@ -321,7 +326,13 @@ def render(
         }
 
     with translation.override(language):
-        key = _shared_key(notice, language, parts, ticket=has_ticket, roster_size=roster_size)
+        key = _shared_key(
+            notice,
+            language,
+            has_link=bool(link),
+            has_ticket=has_ticket,
+            roster_size=roster_size,
+        )
         both = _bodies(context, name, link, key, bodies)
         subject = _subject(notice, session, extension)
         # Only a text message is read short: an e-mail's would be rendered for nothing.
