@@ -273,6 +273,8 @@ class Notice(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When a worker may take the row: its next attempt, or the end of a claim's lease.
     due_at = models.DateTimeField()
+    # The worker's token while the row is SENDING, and empty in every other status: each
+    # way out of SENDING clears it, so a worker's rows are those with its token.
     claim = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

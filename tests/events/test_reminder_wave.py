@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Notice
@@ -103,6 +104,31 @@ def test_sending_a_chunk_costs_the_same_queries_whatever_its_size(
     assert report.sent == 126
 
 
+def test_a_sender_reads_and_writes_its_chunk_by_primary_key(upcoming, relay, settings):
+    # The claim's token has no index: a statement that found a worker's rows by their
+    # token (or by their status, whose index holds a whole wave) read the whole outbox.
+    settings.NOTICE_CHUNK_SIZE = 20
+    settings.NOTICE_MARK_EVERY = 7
+    invite(upcoming, 40)
+    notice_table = f'"{Notice._meta.db_table}"'
+
+    with CaptureQueriesContext(connection) as queries:
+        report = send_due_notices(seconds=30)
+
+    assert report.sent == 43
+    about_chunks = [
+        query["sql"]
+        for query in queries.captured_queries
+        if f"FROM {notice_table}" in query["sql"]
+        or query["sql"].startswith(f"UPDATE {notice_table}")
+    ]
+    claims = [sql for sql in about_chunks if f'ORDER BY {notice_table}."due_at"' in sql]
+    assert len(claims) == 4  # three chunks, then nothing left
+    for sql in about_chunks:
+        if sql not in claims:
+            assert f'{notice_table}."id" IN (' in sql or f'{notice_table}."id" = ' in sql, sql
+
+
 def test_a_relay_failing_mid_chunk_leaves_the_rest_for_the_next_pass(upcoming, relay, settings):
     settings.NOTICE_CHUNK_SIZE = 100
     invite(upcoming, 20)
@@ -195,7 +221,7 @@ def test_a_wave_is_paced_by_the_slower_of_the_rate_limit_and_the_workers(setting
 def test_each_worker_counts_the_rate_a_hundredth_at_a_time(settings, monkeypatch):
     # given the default rate, and a chunk with nothing counted ahead yet
     settings.NOTICE_RATE_PER_SECOND = 1000
-    chunk = sending._Chunk("a-worker")
+    chunk = sending._Chunk("a-worker", [])
     counted: list[int] = []
 
     def count_hit(key: str, *, window_seconds: int, hits: int) -> int:
@@ -214,7 +240,7 @@ def test_each_worker_counts_the_rate_a_hundredth_at_a_time(settings, monkeypatch
 
 def test_a_slow_relays_rate_is_counted_message_by_message(settings, monkeypatch):
     settings.NOTICE_RATE_PER_SECOND = 20
-    chunk = sending._Chunk("a-worker")
+    chunk = sending._Chunk("a-worker", [])
     counted: list[int] = []
     monkeypatch.setattr(
         sending, "count_hit", lambda key, *, window_seconds, hits: counted.append(hits) or 1
