@@ -301,10 +301,13 @@ class Notice(models.Model):
             ),
         ]
         indexes = [
+            # In the claim's order, so that a claim reads its chunk's rows and stops: a
+            # wave's rows are all due at one moment, and by due time alone every claim
+            # sorted the whole wave (300,000 rows) to take a hundred.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=Q(status__in=["pending", "sending"]),
-                name="events_notice_due",
+                name="events_notice_due_in_order",
             ),
             models.Index(fields=["session", "kind", "status"], name="events_notice_progress"),
             models.Index(fields=["participation", "status"], name="events_notice_per_point"),
