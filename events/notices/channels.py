@@ -15,6 +15,10 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
+
+from .merge import Merger
 
 logger = logging.getLogger(__name__)
 
@@ -76,42 +80,66 @@ def classify_smtp_error(error: Exception) -> DeliveryError:
     return PermanentFailure("refused", detail)
 
 
+def build_email(message: Message, headers: dict[str, str] | None = None) -> EmailMultiAlternatives:
+    """The e-mail Django sends for a message: text and HTML, the QR ticket shown inline,
+    the calendar invitation attached."""
+    email = EmailMultiAlternatives(
+        message.subject,
+        message.text,
+        to=[message.to],
+        headers={"Message-ID": message.message_id, **(headers or {})},
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    if message.qr_png:
+        image = MIMEImage(message.qr_png, "png")
+        image.add_header("Content-ID", "<qr>")
+        image.add_header("Content-Disposition", "inline", filename="ma-qr.png")
+        email.attach(image)
+    if message.calendar:
+        invite = MIMEText(message.calendar.decode(), "calendar", "utf-8")
+        invite.set_param("method", message.calendar_method)
+        name = "cancel.ics" if message.calendar_method == "CANCEL" else "invite.ics"
+        invite.add_header("Content-Disposition", "attachment", filename=name)
+        email.attach(invite)
+    return email
+
+
 class EmailChannel:
-    """E-mail through the configured Django backend, one connection reused per batch."""
+    """E-mail through the configured Django backend, one connection reused per batch.
+
+    Through SMTP, the e-mails are mail-merged (`merge.Merger`): each is the bytes Django
+    would send for it alone, laid out once for the messages alike."""
 
     def __init__(self) -> None:
         self._connection = None
+        self._merger = Merger(build_email)
+
+    def _open(self):
+        if self._connection is None:
+            # Opened here, so one SMTP session carries the whole chunk. Each SMTP step
+            # is bounded so that a whole message (about seven steps) ends well inside
+            # the claim's lease: a slow server must not let a second worker take it.
+            step = min(settings.EMAIL_TIMEOUT or 20, settings.NOTICE_LEASE_SECONDS / 10)
+            self._connection = get_connection(fail_silently=False, timeout=step)
+            self._connection.open()
+        return self._connection
 
     def send(self, message: Message) -> None:
-        email = EmailMultiAlternatives(
-            message.subject,
-            message.text,
-            to=[message.to],
-            headers={"Message-ID": message.message_id},
-        )
-        if message.html:
-            email.attach_alternative(message.html, "text/html")
-        if message.qr_png:
-            image = MIMEImage(message.qr_png, "png")
-            image.add_header("Content-ID", "<qr>")
-            image.add_header("Content-Disposition", "inline", filename="ma-qr.png")
-            email.attach(image)
-        if message.calendar:
-            invite = MIMEText(message.calendar.decode(), "calendar", "utf-8")
-            invite.set_param("method", message.calendar_method)
-            name = "cancel.ics" if message.calendar_method == "CANCEL" else "invite.ics"
-            invite.add_header("Content-Disposition", "attachment", filename=name)
-            email.attach(invite)
         try:
-            if self._connection is None:
-                # Opened here, so one SMTP session carries the whole chunk. Each SMTP step
-                # is bounded so that a whole message (about seven steps) ends well inside
-                # the claim's lease: a slow server must not let a second worker take it.
-                step = min(settings.EMAIL_TIMEOUT or 20, settings.NOTICE_LEASE_SECONDS / 10)
-                self._connection = get_connection(fail_silently=False, timeout=step)
-                self._connection.open()
-            email.connection = self._connection
-            email.send(fail_silently=False)
+            backend = self._open()
+            raw = self._merger.bytes_for(message) if isinstance(backend, SmtpBackend) else None
+            if raw is None:
+                email = build_email(message)
+                email.connection = backend
+                email.send(fail_silently=False)
+            else:
+                encoding = settings.DEFAULT_CHARSET
+                backend.connection.sendmail(
+                    sanitize_address(settings.DEFAULT_FROM_EMAIL, encoding),
+                    [sanitize_address(message.to, encoding)],
+                    raw,
+                )
         except Exception as error:
             failure = classify_smtp_error(error)
             if failure.temporary:
