@@ -334,10 +334,10 @@ NOTICE_MARK_EVERY = env.int("NOTICE_MARK_EVERY", default=50)
 # A reminder wave of N starts N / rate ahead of its moment, and this much earlier again.
 NOTICE_WAVE_MARGIN_SECONDS = env.int("NOTICE_WAVE_MARGIN_SECONDS", default=300)
 # The messages a second the workers keep up (`make bench BENCH=reminders` measures it: about
-# 300 on two cores with the relay on the same box): a wave's rate is the lower of this and
-# NOTICE_RATE_PER_SECOND. Set too high, the nation's reminder would still be going out
-# when its moment came.
-NOTICE_WAVE_RATE_ESTIMATE = env.int("NOTICE_WAVE_RATE_ESTIMATE", default=300)
+# 600 on two cores with the relay on the same box; counted here with a sixth to spare): a
+# wave's rate is the lower of this and NOTICE_RATE_PER_SECOND. Set too high, the nation's
+# reminder would still be going out when its moment came.
+NOTICE_WAVE_RATE_ESTIMATE = env.int("NOTICE_WAVE_RATE_ESTIMATE", default=500)
 # A claimed notice returns to the pool this long after its worker last touched it.
 NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=120)
 NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=6)
