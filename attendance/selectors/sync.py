@@ -79,10 +79,18 @@ def _among(column: str, values: list[object]) -> tuple[str, list[object]]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
+def _is_key(value: int) -> bool:
+    """Whether a number from the caller can be a primary key at all (a 64-bit integer): the
+    ORM answers "none" for others, and these written-out statements must as well."""
+    return -(2**63) <= value < 2**63
+
+
 def device_by_id(device_id: int) -> tuple[ScannerDevice, bool] | None:
     """The paired, unrevoked device with its point and session, and whether its pairer
     still coordinates the point; None when there is no such device or its pairer's account
     is switched off."""
+    if not _is_key(device_id):
+        return None  # a forged token's number
     keepers = _table(BridgePoint.coordinators.through)
     rows = _rows(
         f"""
@@ -261,6 +269,10 @@ def point_and_entry(
     actor coordinates it (`keeps`), the actor's earlier attempt with this scan id there
     (`earlier_scan`), and the roster entry scanned with whom it names and its attendance.
     None when the point does not exist."""
+    if not _is_key(participation_id):
+        return None  # no row has it, and SQLite refuses to bind it
+    if entry_id is not None and not _is_key(entry_id):
+        entry_id = None
     scan_field = ScanAttempt._meta.get_field("scan_id")
     scan = scan_field.get_db_prep_value(scan_id, connection) if scan_id else None
     keepers = _table(BridgePoint.coordinators.through)

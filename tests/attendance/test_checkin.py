@@ -822,6 +822,15 @@ def test_a_coordinator_counts_only_their_own_points(client, rush):
     assert (everyone["on_roster"], everyone["checked_in"], everyone["percent"]) == (5, 1, 20)
 
 
+def test_a_point_number_no_row_could_have_is_not_found(client, rush):
+    # The screen's and the scan's reads are written out: a number past 64 bits must get
+    # the ORM's answer (SQLite cannot even bind it)
+    client.force_login(rush.coordinator)
+    too_big = 2**64
+
+    assert client.get(reverse("api:display_code", args=[too_big])).status_code == 404
+
+
 def test_an_attendee_is_kept_out_of_every_staff_endpoint(client, rush):
     user = factories.UserFactory()
     rush.people[0].user = user

@@ -345,7 +345,10 @@ def test_a_phone_stops_when_its_coordinator_leaves_the_point(client, rush):
     assert answer.status_code == 401
 
 
-@pytest.mark.parametrize("bad", ["", "DCD.1", "DCD.x.y", "DCD.999.secret", "Bearer", "DC1.1.1.tag"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "DCD.1", "DCD.x.y", "DCD.999.secret", f"DCD.{2**64}.secret", "Bearer", "DC1.1.1.tag"],
+)
 def test_a_wrong_token_is_refused(client, rush, bad):
     pair(rush)
 
