@@ -2,8 +2,9 @@
 
 A wave's e-mails differ only in their recipient, Message-ID, date, bodies, QR ticket and
 calendar invitation; their structure, headers and the encoding of each part are the same.
-Building and serialising each one with the `email` package cost a fifth of a reminder's CPU
-(its header folding and base64 of every part, and a new boundary regex for every message).
+Building and serialising each one with the `email` package cost about a sixth of a
+reminder's CPU (its header folding and base64 of every part, and a new boundary regex for
+every message).
 So the first e-mail of each layout is built as Django builds it alone, and beside it one
 with stand-ins in every place that varies; that one's bytes are cut at the stand-ins, and
 the next e-mails are those pieces joined with their own values, encoded as the `email`
