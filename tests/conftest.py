@@ -2,13 +2,12 @@ import email
 import email.message
 import email.policy
 import importlib
-import socket
 
 import pytest
 from django.utils import translation
 
 from directory.models import AdministrativeUnit
-from tests import factories
+from tests import factories, smtp
 from tests.seed_network import ministry_organiser, network, vinh_phuc_organiser  # noqa: F401
 
 
@@ -62,18 +61,9 @@ class _Inbox:
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on loopback; yields (port, inbox) and stops afterwards."""
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp.serving(inbox) as port:
         yield port, inbox
-    finally:
-        controller.stop()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -74,7 +74,6 @@ class Layout:
     """An e-mail's bytes cut where its values go: pieces and, between them, slot names."""
 
     pieces: tuple[bytes | str, ...]
-    boundary: str
 
     def fill(self, message: "Message", date: str) -> bytes:
         values = {
@@ -188,6 +187,6 @@ class Merger:
         pieces = _cut(template, marks)
         if pieces is None:
             return None
-        layout = Layout(pieces=pieces, boundary=self._boundary)
+        layout = Layout(pieces=pieces)
         alone = serialise(self._build(message, {"Date": date}), self._boundary)
         return layout if layout.fill(message, date) == alone else None

@@ -4,12 +4,12 @@ loopback keeps the bytes)."""
 
 import email
 import email.policy
-import socket
 
 import pytest
 
 from events.notices import merge
 from events.notices.channels import EmailChannel, Message, build_email
+from tests import smtp
 
 CALENDAR = (
     b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:H\xe1\xbb\x99i ngh\xe1\xbb\x8b"
@@ -28,22 +28,9 @@ class RawInbox:
 
 @pytest.fixture
 def relay(settings):
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     inbox = RawInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
+    with smtp.relay(inbox, settings):
         yield inbox
-    finally:
-        controller.stop()
 
 
 def reminder(number: int, name: str, *, qr: bytes = b"\x89PNG\r\n\x1a\n-qr-") -> Message:

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from attendance.tickets import ticket_for
 from events.models import Notice
 from events.services import cancel_session, plan_due_notices, reschedule_session, send_due_notices
+from tests import smtp
 
 Kind, Status, Problem = Notice.Kind, Notice.Status, Notice.Problem
 
@@ -51,21 +52,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def inbox(settings):
-    from aiosmtpd.controller import Controller
-
-    port = free_port()
     handler = PickyInbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "Sở Nội vụ Vĩnh Phúc <no-reply@snv.vinhphuc.gov.vn>"
-    try:
+    with smtp.relay(handler, settings):
+        settings.DEFAULT_FROM_EMAIL = "Sở Nội vụ Vĩnh Phúc <no-reply@snv.vinhphuc.gov.vn>"
         yield handler
-    finally:
-        controller.stop()
 
 
 def calendar_of(message: email.message.EmailMessage) -> tuple[str, Calendar]:

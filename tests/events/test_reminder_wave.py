@@ -2,7 +2,6 @@
 per chunk, parallel senders that never send a notice twice, a relay failing mid-chunk that
 loses nothing, and a reminder wave planned to start early enough to end by its moment."""
 
-import socket
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -18,7 +17,7 @@ from events.notices.due_notices import wave_lead
 from events.notices.sending import send_due_notices
 from events.selectors import effective_plan
 from events.services import add_to_roster, plan_due_notices
-from tests import factories
+from tests import factories, smtp
 
 Status, Kind = Notice.Status, Notice.Kind
 
@@ -43,23 +42,10 @@ class Relay:
 
 @pytest.fixture
 def relay(settings):
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = Relay()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.NOTICE_RATE_PER_SECOND = 0
-    try:
+    with smtp.relay(handler, settings):
+        settings.NOTICE_RATE_PER_SECOND = 0
         yield handler
-    finally:
-        controller.stop()
 
 
 def invite(upcoming, count: int, first: int | None = None) -> list[int]:
